@@ -1,0 +1,86 @@
+package dev.valueledger.pipeline;
+
+import dev.valueledger.config.AppConfig;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Builds the one SparkSession of a JVM from the typed configuration: Delta's extension and
+ * catalog, UTC session time, and a catalog that persists between runs (embedded Hive metastore)
+ * unless configured in-memory. Under spark-submit the master and any settings given there win.
+ */
+public final class SparkSessions {
+
+    private SparkSessions() { }
+
+    /** The session settings every Value Ledger session needs, whatever its catalog. */
+    public static SparkConf baseConf(AppConfig cfg) {
+        SparkConf conf = new SparkConf(true)
+                .setIfMissing("spark.master", cfg.spark().master())
+                .setIfMissing("spark.app.name", cfg.spark().appName())
+                .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .set("spark.sql.session.timeZone", "UTC")
+                .setIfMissing("spark.sql.shuffle.partitions", Integer.toString(cfg.spark().shufflePartitions()))
+                .setIfMissing("spark.ui.showConsoleProgress", "false")
+                // Ingest relies on non-ANSI casts turning an unparsable value into null, which it
+                // then quarantines with a reason instead of failing the whole run.
+                .set("spark.sql.ansi.enabled", "false")
+                // Money is decimal end to end; never let Spark round a product away.
+                .set("spark.sql.decimalOperations.allowPrecisionLoss", "false")
+                // Finance audits read old versions: keep history for ten years, not Delta's 30 days.
+                .setIfMissing("spark.databricks.delta.properties.defaults.logRetentionDuration", "interval 3650 days")
+                .setIfMissing("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration", "interval 3650 days")
+                .setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
+        for (Map.Entry<String, String> e : cfg.spark().extra().entrySet()) {
+            conf.set(e.getKey(), e.getValue());
+        }
+        return conf;
+    }
+
+    /** Returns the JVM's session, creating it from the configuration when there is none yet. */
+    public static SparkSession getOrCreate(AppConfig cfg) {
+        SparkSession existing = SparkSession.getActiveSession().getOrElse(() -> null);
+        if (existing == null) {
+            existing = SparkSession.getDefaultSession().getOrElse(() -> null);
+        }
+        if (existing != null) {
+            return existing;
+        }
+        SparkConf conf = baseConf(cfg);
+        SparkSession.Builder builder = SparkSession.builder().config(conf);
+        if (cfg.catalog().persistent()) {
+            String warehouse = cfg.lakeRoot().replaceAll("/+$", "") + "/_warehouse";
+            builder.config("spark.sql.warehouse.dir", warehouse);
+            if (!conf.contains("spark.hive.metastore.uris") && !conf.contains("spark.hadoop.hive.metastore.uris")) {
+                String dir = metastoreDir(cfg);
+                // Derby writes derby.log into the working directory unless told otherwise.
+                System.setProperty("derby.stream.error.file", Path.of(dir, "derby.log").toString());
+                builder.config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                        "jdbc:derby:;databaseName=" + Path.of(dir, "metastore_db") + ";create=true");
+            }
+            builder.enableHiveSupport();
+        } else {
+            builder.config("spark.sql.catalogImplementation", "in-memory");
+        }
+        SparkSession spark = builder.getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+
+    /** Local folder of the embedded metastore: configured, else below a local lake root. */
+    static String metastoreDir(AppConfig cfg) {
+        if (!cfg.catalog().metastoreDir().isBlank()) {
+            return cfg.catalog().metastoreDir();
+        }
+        String root = cfg.lakeRoot();
+        if (root.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !root.startsWith("file:")) {
+            throw new dev.valueledger.config.ConfigError("the lake root " + root + " is not local, so the embedded metastore cannot live below it;"
+                    + " set valueledger.catalog.metastore-dir to a local folder, or spark.hive.metastore.uris in valueledger.spark.extra");
+        }
+        return Path.of(root.replaceFirst("^file:(//)?", ""), "_catalog").toAbsolutePath().toString();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.valueledger.publish;
+
+import dev.valueledger.config.AppConfig;
+import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * The one place that reads and writes lakehouse tables: Delta under the configured root
+ * ({@code <root>/<layer>/<table>}), registered by name in the catalog, every write tagged with
+ * the run id in Delta's history (CONTRACT §3).
+ */
+public final class Lakehouse {
+
+    private final SparkSession spark;
+    private final AppConfig cfg;
+    private final String root;
+
+    public Lakehouse(SparkSession spark, AppConfig cfg) {
+        this.spark = spark;
+        this.cfg = cfg;
+        this.root = cfg.lakeRoot().replaceAll("/+$", "");
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public String path(TableSpec spec) {
+        return root + "/" + spec.layer().name().toLowerCase(Locale.ROOT) + "/" + spec.name();
+    }
+
+    public String schemaOf(TableSpec.Layer layer) {
+        return switch (layer) {
+            case BRONZE -> cfg.catalog().bronzeSchema();
+            case SILVER -> cfg.catalog().silverSchema();
+            case GOLD -> cfg.catalog().schema();
+        };
+    }
+
+    /** schema.table as the catalog knows it, quoted. */
+    public String qualifiedName(TableSpec spec) {
+        return Sql.qualified(schemaOf(spec.layer()), spec.name());
+    }
+
+    public boolean exists(TableSpec spec) {
+        return DeltaTable.isDeltaTable(spark, path(spec));
+    }
+
+    public Dataset<Row> read(TableSpec spec) {
+        return spark.read().format("delta").load(path(spec));
+    }
+
+    public Optional<Dataset<Row>> readIfExists(TableSpec spec) {
+        return exists(spec) ? Optional.of(read(spec)) : Optional.empty();
+    }
+
+    /** Replaces the whole table with {@code df}; returns the Delta version written. */
+    public long overwrite(TableSpec spec, Dataset<Row> df, String runId) {
+        return write(spec, df, runId, "overwrite", null);
+    }
+
+    /** Replaces the rows of one quarter and leaves the other quarters as they are. */
+    public long replaceQuarter(TableSpec spec, Dataset<Row> df, String quarter, String runId) {
+        if (!spec.partitionedByQuarter()) {
+            throw new IllegalArgumentException(spec.name() + " is not partitioned by quarter");
+        }
+        return write(spec, df.filter(df.col("quarter").equalTo(quarter)), runId, "overwrite",
+                "quarter = " + Sql.literal(quarter));
+    }
+
+    /** Adds rows (quarantine, run log, data quality results). */
+    public long append(TableSpec spec, Dataset<Row> df, String runId) {
+        return write(spec, df, runId, "append", null);
+    }
+
+    private long write(TableSpec spec, Dataset<Row> df, String runId, String mode, String replaceWhere) {
+        Dataset<Row> rows = df;
+        if (spec.columns().containsKey("run_id") && !Arrays.asList(df.columns()).contains("run_id")) {
+            rows = rows.withColumn("run_id", lit(runId));
+        }
+        DataFrameWriter<Row> w = spec.conform(rows).write().format("delta").mode(mode)
+                .option("userMetadata", runId);
+        if (replaceWhere != null) {
+            w = w.option("replaceWhere", replaceWhere);
+        } else if ("overwrite".equals(mode)) {
+            // A whole-table replacement may change the schema as the definitions evolve.
+            w = w.option("overwriteSchema", "true");
+        }
+        if (!spec.partitionBy().isEmpty()) {
+            w = w.partitionBy(spec.partitionBy().toArray(new String[0]));
+        }
+        String path = path(spec);
+        w.save(path);
+        register(spec);
+        return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    }
+
+    /** Makes the table queryable by name; idempotent. */
+    public void register(TableSpec spec) {
+        String schema = schemaOf(spec.layer());
+        spark.sql("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(schema));
+        spark.sql("CREATE TABLE IF NOT EXISTS " + Sql.qualified(schema, spec.name())
+                + " USING DELTA LOCATION " + Sql.literal(path(spec))
+                + " COMMENT " + Sql.literal(spec.description()));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.valueledger.publish;
+
+import dev.valueledger.UserError;
+
+/** Quoting for the few SQL statements built from names and paths; nothing is concatenated raw. */
+public final class Sql {
+    private Sql() { }
+
+    /** A back-quoted identifier; rejects names that are not plain identifiers. */
+    public static String identifier(String name) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new UserError("'" + name + "' is not a valid table or schema name (letters, digits, underscore)");
+        }
+        return "`" + name + "`";
+    }
+
+    /** schema.table, each part quoted. */
+    public static String qualified(String schema, String table) {
+        return identifier(schema) + "." + identifier(table);
+    }
+
+    /** A single-quoted string literal with quotes and backslashes escaped. */
+    public static String literal(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

@@ -1,0 +1,81 @@
+package dev.valueledger;
+
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import dev.valueledger.config.AppConfig;
+import dev.valueledger.pipeline.SparkSessions;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of every Spark test: one local SparkSession per JVM (never stopped between classes),
+ * two shuffle partitions, in-memory catalog, Delta enabled, UTC. Gives spark-testing-base's
+ * DataFrame assertions and a compact way to build fixtures from rows.
+ */
+public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
+
+    /** Defaults with an in-memory catalog: what every unit test runs on. */
+    protected static final AppConfig TEST_CONFIG = AppConfig.defaults().with(Map.of(
+            "valueledger.catalog.implementation", "in-memory",
+            "valueledger.spark.master", "local[2]",
+            "valueledger.spark.shuffle-partitions", "2",
+            "valueledger.privacy.allow-insecure-dev-key", "true"));
+
+    @Override
+    public SparkConf conf() {
+        return SparkSessions.baseConf(TEST_CONFIG)
+                .set("spark.master", "local[2]")
+                .set("spark.app.name", "value-ledger-tests")
+                .set("spark.ui.enabled", "false")
+                .set("spark.sql.shuffle.partitions", "2")
+                .set("spark.default.parallelism", "2")
+                .set("spark.sql.catalogImplementation", "in-memory")
+                .set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.driver.host", "127.0.0.1");
+    }
+
+    @BeforeEach
+    public void startSpark() {
+        runBefore();
+    }
+
+    /** A DataFrame from a DDL schema ("a STRING, b INT") and rows given as arrays of values. */
+    protected Dataset<Row> df(String ddl, Object[]... rows) {
+        StructType schema = StructType.fromDDL(ddl);
+        List<Row> list = new ArrayList<>();
+        for (Object[] r : rows) {
+            list.add(RowFactory.create(r));
+        }
+        return spark().createDataFrame(list, schema);
+    }
+
+    /**
+     * The same rows without column comments, so a written table compares equal to a fixture
+     * (spark-testing-base compares schemas including their metadata).
+     */
+    protected static Dataset<Row> plain(Dataset<Row> df) {
+        org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[df.columns().length];
+        for (int i = 0; i < cols.length; i++) {
+            String c = df.columns()[i];
+            cols[i] = df.col("`" + c + "`").as(c, org.apache.spark.sql.types.Metadata.empty());
+        }
+        return df.select(cols);
+    }
+
+    /** Order-insensitive equality of rows and schema, ignoring column comments. */
+    protected void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
+        assertDataFrameNoOrderEquals(plain(expected), plain(actual));
+    }
+
+    /** Shorthand for one fixture row. */
+    protected static Object[] row(Object... values) {
+        return values;
+    }
+}
