@@ -7,6 +7,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -60,13 +62,12 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
      * The same rows without column comments, so a written table compares equal to a fixture
      * (spark-testing-base compares schemas including their metadata).
      */
-    protected static Dataset<Row> plain(Dataset<Row> df) {
-        org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[df.columns().length];
-        for (int i = 0; i < cols.length; i++) {
-            String c = df.columns()[i];
-            cols[i] = df.col("`" + c + "`").as(c, org.apache.spark.sql.types.Metadata.empty());
+    protected Dataset<Row> plain(Dataset<Row> df) {
+        StructField[] fields = df.schema().fields().clone();
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = new StructField(fields[i].name(), fields[i].dataType(), fields[i].nullable(), Metadata.empty());
         }
-        return df.select(cols);
+        return spark().createDataFrame(df.javaRDD(), new StructType(fields));
     }
 
     /** Order-insensitive equality of rows and schema, ignoring column comments. */
