@@ -27,12 +27,13 @@ public enum Source {
     WORK_ITEMS("work_items", true, List.of("item_key"), Set.of("assignee"),
             "item_key STRING NOT NULL, type STRING NOT NULL, epic_key STRING, team_id STRING NOT NULL, "
                     + "status STRING NOT NULL, created_at TIMESTAMP NOT NULL, resolved_at TIMESTAMP, "
-                    + "story_points DOUBLE, labels ARRAY<STRING>"),
+                    + "story_points DOUBLE, labels ARRAY<STRING>, assignee STRING"),
     WORK_ITEM_TRANSITIONS("work_item_transitions", true, List.of("item_key", "changed_at", "to_status"), Set.of(),
             "item_key STRING NOT NULL, from_status STRING, to_status STRING NOT NULL, changed_at TIMESTAMP NOT NULL"),
     PULL_REQUESTS("pull_requests", false, List.of("pr_id"), Set.of("author"),
             "pr_id STRING NOT NULL, repo STRING NOT NULL, title STRING, branch STRING, created_at TIMESTAMP NOT NULL, "
-                    + "first_commit_at TIMESTAMP, merged_at TIMESTAMP, merge_commit_sha STRING, item_keys ARRAY<STRING>"),
+                    + "first_commit_at TIMESTAMP, merged_at TIMESTAMP, merge_commit_sha STRING, item_keys ARRAY<STRING>, "
+                    + "author STRING"),
     DEPLOYMENTS("deployments", false, List.of("deployment_id"), Set.of(),
             "deployment_id STRING NOT NULL, service STRING NOT NULL, team_id STRING NOT NULL, environment STRING NOT NULL, "
                     + "status STRING NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, "

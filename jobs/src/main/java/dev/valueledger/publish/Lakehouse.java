@@ -86,6 +86,31 @@ public final class Lakehouse {
         return write(spec, df, runId, "append", null);
     }
 
+    /**
+     * Inserts or replaces rows by the spec's key (a Delta MERGE), creating the table on first use;
+     * used for the run log, whose row is written at the start of a run and completed at its end.
+     */
+    public long upsert(TableSpec spec, Dataset<Row> df, String runId) {
+        if (!exists(spec)) {
+            return append(spec, df, runId);
+        }
+        String condition = spec.key().stream().map(k -> "t." + Sql.identifier(k) + " = s." + Sql.identifier(k))
+                .reduce((a, b) -> a + " AND " + b)
+                .orElseThrow(() -> new IllegalArgumentException(spec.name() + " has no key to merge on"));
+        spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", runId);
+        try {
+            DeltaTable.forPath(spark, path(spec)).as("t")
+                    .merge(spec.conform(df).as("s"), condition)
+                    .whenMatched().updateAll()
+                    .whenNotMatched().insertAll()
+                    .execute();
+        } finally {
+            spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
+        }
+        register(spec);
+        return DeltaTable.forPath(spark, path(spec)).history(1).select("version").head().getLong(0);
+    }
+
     private long write(TableSpec spec, Dataset<Row> df, String runId, String mode, String replaceWhere) {
         Dataset<Row> rows = df;
         if (spec.columns().containsKey("run_id") && !Arrays.asList(df.columns()).contains("run_id")) {

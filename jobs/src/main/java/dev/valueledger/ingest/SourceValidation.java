@@ -1,0 +1,109 @@
+package dev.valueledger.ingest;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Splits one source's bronze records into silver rows and quarantine rows (CONTRACT §1.3):
+ * types and checks every record, collapses exact duplicates, quarantines conflicting ones, and
+ * pseudonymises personal columns of what goes to silver.
+ */
+public final class SourceValidation {
+
+    /** What became of a source's records. {@code byReason} counts quarantined records by reason code. */
+    public record Counts(long read, long quarantined, long collapsed, Map<String, Long> byReason) {
+        public double quarantinedShare() {
+            return read == 0 ? 0.0 : (double) quarantined / read;
+        }
+    }
+
+    private final Source source;
+    private final Dataset<Row> checked;
+
+    private SourceValidation(Source source, Dataset<Row> checked) {
+        this.source = source;
+        this.checked = checked;
+    }
+
+    /** Checks the records; the result is persisted because counts, quarantine and silver all read it. */
+    public static SourceValidation of(Dataset<Row> bronze, Source source, RecordValidator.Context ctx) {
+        Dataset<Row> validated = new RecordValidator(source, ctx).validate(bronze);
+        Dataset<Row> resolved = Duplicates.resolve(validated, source)
+                .withColumn("_reason_code", when(size(col(RecordValidator.REASONS)).gt(0),
+                        substring_index(element_at(col(RecordValidator.REASONS), 1), ":", 1)));
+        return new SourceValidation(source, resolved.persist(StorageLevel.MEMORY_AND_DISK()));
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** One small aggregation over the checked records. */
+    public Counts counts() {
+        List<Row> rows = checked.groupBy(col(Duplicates.COPY), col("_reason_code")).agg(count(lit(1)).as("n")).collectAsList();
+        long read = 0;
+        long quarantined = 0;
+        long collapsed = 0;
+        Map<String, Long> byReason = new TreeMap<>();
+        for (Row r : rows) {
+            long n = r.getLong(2);
+            read += n;
+            if (r.getBoolean(0)) {
+                collapsed += n;
+            } else if (!r.isNullAt(1)) {
+                quarantined += n;
+                byReason.merge(r.getString(1), n, Long::sum);
+            }
+        }
+        return new Counts(read, quarantined, collapsed, byReason);
+    }
+
+    /** Rows for the quarantine table (without run_id, which the writer adds). */
+    public Dataset<Row> quarantine(Instant detectedAt) {
+        return checked.filter(not(col(Duplicates.COPY)).and(size(col(RecordValidator.REASONS)).gt(0)))
+                .select(lit(source.sourceName()).as("source"),
+                        col(RawReader.RAW).as("raw"),
+                        array_join(col(RecordValidator.REASONS), "; ").as("reason"),
+                        col("_reason_code").as("reason_code"),
+                        col(RawReader.SOURCE_FILE).as("source_file"),
+                        lit(Timestamp.from(detectedAt)).as("detected_at"));
+    }
+
+    /** The usable records, typed, personal columns replaced by their keyed hash. */
+    public Dataset<Row> silver(Pseudonymizer pseudonymizer) {
+        List<Column> cols = new ArrayList<>();
+        for (String c : source.columnNames()) {
+            Column v = col(c);
+            if (source.personalColumns().contains(c)) {
+                v = pseudonymizer.hash(v);
+            }
+            cols.add(v.as(c));
+        }
+        cols.add(col(RawReader.SOURCE_FILE));
+        return checked.filter(not(col(Duplicates.COPY)).and(size(col(RecordValidator.REASONS)).equalTo(0)))
+                .select(cols.toArray(new Column[0]));
+    }
+
+    public void release() {
+        checked.unpersist();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.valueledger.pipeline;
+
+import dev.valueledger.UserError;
+import dev.valueledger.ingest.IngestTables;
+import dev.valueledger.ingest.Pseudonymizer;
+import dev.valueledger.ingest.RawReader;
+import dev.valueledger.ingest.RecordValidator;
+import dev.valueledger.ingest.Source;
+import dev.valueledger.ingest.SourceFiles;
+import dev.valueledger.ingest.SourceValidation;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Bronze, quarantine and silver for every source (CONTRACT §1, §1.3): reads what arrived, keeps it
+ * in bronze, quarantines what cannot be used, and publishes silver only when every source stays
+ * within its quarantine threshold; otherwise the run stops before silver and gold are touched.
+ */
+public final class IngestStage {
+
+    /** Per-source counts, the input fingerprint, and the sources over their threshold (empty when fine). */
+    public record Outcome(Map<Source, SourceValidation.Counts> counts, String inputFingerprint, List<String> overThreshold) {
+        public long rowsRead() {
+            return counts.values().stream().mapToLong(SourceValidation.Counts::read).sum();
+        }
+
+        public long rowsQuarantined() {
+            return counts.values().stream().mapToLong(SourceValidation.Counts::quarantined).sum();
+        }
+    }
+
+    private IngestStage() { }
+
+    public static Outcome run(RunContext ctx, String inputRoot, Pseudonymizer pseudonymizer) {
+        SourceFiles files = new SourceFiles(inputRoot, ctx.spark().sparkContext().hadoopConfiguration());
+        files.checkRoot();
+        Map<Source, SourceFiles.Located> located = new EnumMap<>(Source.class);
+        for (Source s : Source.values()) {
+            Optional<SourceFiles.Located> l = files.locate(s);
+            if (l.isEmpty() && s.required()) {
+                throw new UserError("required source " + s.sourceName() + " is missing from " + inputRoot + ": add "
+                        + s.sourceName() + ".csv, .jsonl, .json or .parquet (optionally .gz), or a folder " + s.sourceName() + "/");
+            }
+            l.ifPresent(x -> located.put(s, x));
+        }
+
+        RawReader reader = new RawReader(ctx.spark());
+        Timestamp ingestedAt = Timestamp.from(ctx.startedAt());
+        for (SourceFiles.Located l : located.values()) {
+            Dataset<Row> raw = reader.read(l)
+                    .withColumn("_run_id", lit(ctx.runId()))
+                    .withColumn("_ingested_at", lit(ingestedAt));
+            ctx.lake().overwrite(IngestTables.bronze(l.source()), raw, ctx.runId());
+        }
+        ctx.progress().report("bronze", located.size() + " sources kept as received under " + ctx.lake().root() + "/bronze");
+
+        // fx_rates first: the other sources' currency checks need to know which currencies have rates.
+        Map<Source, SourceValidation> validations = new EnumMap<>(Source.class);
+        Set<String> currencies = Set.of();
+        if (located.containsKey(Source.FX_RATES)) {
+            SourceValidation fx = validate(ctx, Source.FX_RATES, Set.of());
+            validations.put(Source.FX_RATES, fx);
+            currencies = new LinkedHashSet<>(fx.silver(pseudonymizer).select(col("currency")).distinct()
+                    .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        }
+        for (Source s : located.keySet()) {
+            if (s != Source.FX_RATES) {
+                validations.put(s, validate(ctx, s, currencies));
+            }
+        }
+
+        Map<Source, SourceValidation.Counts> counts = new EnumMap<>(Source.class);
+        List<String> over = new ArrayList<>();
+        Dataset<Row> quarantine = null;
+        for (SourceValidation v : validations.values()) {
+            SourceValidation.Counts c = v.counts();
+            counts.put(v.source(), c);
+            double threshold = ctx.cfg().quarantine().thresholdFor(v.source().sourceName());
+            ctx.progress().report("ingest", String.format(Locale.ROOT, "%-22s %,10d read %,8d quarantined (%.2f%%) %,6d duplicates collapsed",
+                    v.source().sourceName(), c.read(), c.quarantined(), 100 * c.quarantinedShare(), c.collapsed()));
+            if (c.quarantinedShare() > threshold) {
+                over.add(String.format(Locale.ROOT, "%s: %.1f%% of %,d records quarantined (threshold %.1f%%; main reasons %s)",
+                        v.source().sourceName(), 100 * c.quarantinedShare(), c.read(), 100 * threshold, c.byReason()));
+            }
+            Dataset<Row> q = v.quarantine(ctx.startedAt());
+            quarantine = quarantine == null ? q : quarantine.unionByName(q);
+        }
+        if (quarantine != null) {
+            ctx.lake().append(IngestTables.QUARANTINE, quarantine, ctx.runId());
+        }
+
+        if (over.isEmpty()) {
+            for (Source s : Source.values()) {
+                SourceValidation v = validations.get(s);
+                Dataset<Row> silver = v != null ? v.silver(pseudonymizer) : empty(ctx, s);
+                ctx.lake().overwrite(IngestTables.silver(s), silver, ctx.runId());
+            }
+            ctx.progress().report("silver", "typed, deduplicated, pseudonymised tables in " + ctx.cfg().catalog().silverSchema());
+        }
+        validations.values().forEach(SourceValidation::release);
+        return new Outcome(counts, fingerprint(located), List.copyOf(over));
+    }
+
+    private static SourceValidation validate(RunContext ctx, Source s, Set<String> currencies) {
+        Dataset<Row> bronze = ctx.lake().read(IngestTables.bronze(s));
+        return SourceValidation.of(bronze, s,
+                new RecordValidator.Context(ctx.cfg().reportingCurrency(), currencies, ctx.startedAt()));
+    }
+
+    private static Dataset<Row> empty(RunContext ctx, Source s) {
+        Dataset<Row> e = ctx.spark().createDataFrame(List.<Row>of(), s.silverSchema());
+        return e.withColumn(RawReader.SOURCE_FILE, lit(null).cast("string"));
+    }
+
+    /** SHA-256 over every input file's name, size and modification time: equal inputs, equal fingerprint. */
+    private static String fingerprint(Map<Source, SourceFiles.Located> located) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (SourceFiles.Located l : located.values()) {
+                md.update((l.source().sourceName() + "=" + l.fingerprint() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.valueledger.pipeline;
+
+import dev.valueledger.UserError;
+import dev.valueledger.config.AppConfig;
+import dev.valueledger.ingest.IngestTables;
+import dev.valueledger.ingest.Pseudonymizer;
+import dev.valueledger.ingest.Source;
+import dev.valueledger.publish.Lakehouse;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+/**
+ * One run of the pipeline (CONTRACT §4 {@code run}): ingest to bronze, quarantine and silver, then
+ * the curated tables of the requested quarters, recorded in {@code pipeline_runs}. Any failure is
+ * recorded as a failed run and reported as one line.
+ */
+public final class Pipeline {
+
+    /** What to run: the input root and one quarter, or every quarter the inputs cover. */
+    public record Request(String inputRoot, Optional<Quarter> quarter, boolean allowInsecureKey) { }
+
+    /** What a successful run did. */
+    public record Result(String runId, List<Quarter> quarters, IngestStage.Outcome ingest, Map<String, Long> versions) { }
+
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private Pipeline() { }
+
+    public static Result run(SparkSession spark, AppConfig cfg, Request req, Progress progress) {
+        Pseudonymizer pseudonymizer = Pseudonymizer.fromEnvironment(cfg, req.allowInsecureKey());
+        if (pseudonymizer.insecure()) {
+            progress.report("privacy", "using the publicly known development hash key: personal identifiers are NOT protected."
+                    + " Set " + cfg.privacy().hashKeyEnv() + " for real data.");
+        }
+        Instant started = Instant.now();
+        String runId = RUN_ID.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        RunContext ctx = new RunContext(runId, started, cfg, spark, new Lakehouse(spark, cfg), progress);
+        String quarterLabel = req.quarter().map(Quarter::label).orElse("all");
+        RunLog log = new RunLog(ctx, quarterLabel, req.inputRoot());
+        progress.report("run", "run " + runId + " of " + quarterLabel + " from " + req.inputRoot() + " into " + cfg.lakeRoot());
+        log.started();
+        IngestStage.Outcome ingest = null;
+        Map<String, Long> versions = new LinkedHashMap<>();
+        try {
+            ingest = IngestStage.run(ctx, req.inputRoot(), pseudonymizer);
+            if (!ingest.overThreshold().isEmpty()) {
+                throw new UserError("too much bad input, nothing published to silver or gold: "
+                        + String.join("; ", ingest.overThreshold())
+                        + ". See the quarantine table for run " + runId
+                        + ", fix the input or raise valueledger.quarantine.thresholds.<source>");
+            }
+            List<Quarter> quarters = req.quarter().map(List::of).orElseGet(() -> coveredQuarters(ctx));
+            log = new RunLog(ctx, quarters.stream().map(Quarter::label).collect(Collectors.joining(",")), req.inputRoot());
+            versions.putAll(GoldStage.run(ctx, quarters));
+            log.finished("success", ingest.inputFingerprint(), versions, ingest.rowsRead(), ingest.rowsQuarantined(), "");
+            progress.report("run", "run " + runId + " succeeded");
+            return new Result(runId, quarters, ingest, versions);
+        } catch (RuntimeException e) {
+            log.finished("failed", ingest == null ? null : ingest.inputFingerprint(), versions,
+                    ingest == null ? null : ingest.rowsRead(), ingest == null ? null : ingest.rowsQuarantined(),
+                    String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    /**
+     * Every quarter from the first to the last product event (the inputs' span of customer
+     * activity), so {@code --all} never reports a quarter the data does not reach.
+     */
+    static List<Quarter> coveredQuarters(RunContext ctx) {
+        Row span = ctx.lake().read(IngestTables.silver(Source.PRODUCT_EVENTS))
+                .agg(min(col("timestamp")), max(col("timestamp"))).head();
+        if (span.isNullAt(0)) {
+            throw new UserError("product_events holds no usable event, so no quarter is covered; pass --quarter YYYY-Qn");
+        }
+        int fiscal = ctx.cfg().fiscalYearStartMonth();
+        LocalDate first = span.getTimestamp(0).toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate last = span.getTimestamp(1).toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+        List<Quarter> out = new ArrayList<>();
+        for (Quarter q = Quarter.containing(first, fiscal); !q.start().isAfter(last); q = q.next()) {
+            out.add(q);
+        }
+        return out;
+    }
+}
