@@ -75,6 +75,14 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
         assertDataFrameNoOrderEquals(plain(expected), plain(actual));
     }
 
+    /**
+     * JUnit's two-argument assertTrue; spark-testing-base's one-argument assertTrue would
+     * otherwise hide the static import in every subclass.
+     */
+    public void assertTrue(boolean condition, String message) {
+        org.junit.jupiter.api.Assertions.assertTrue(condition, message);
+    }
+
     /** Shorthand for one fixture row. */
     protected static Object[] row(Object... values) {
         return values;
