@@ -56,7 +56,7 @@ public final class Adoption {
 
     /**
      * epic_key, account_id, feature_key, adopted_at, cohort_month ('YYYY-MM'), method: the treated
-     * accounts of every Epic and their cohort. For an Epic whose features appear in
+     * accounts of every released Epic and their cohort. For an Epic whose features appear in
      * feature_exposures, the treated are the accounts with an {@code on} exposure, adopted_at is
      * that first exposure and method is 'exposure' (intention to treat: assignment, not use);
      * otherwise adopted_at is the first use and method is 'adoption'.

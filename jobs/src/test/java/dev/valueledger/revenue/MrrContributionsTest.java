@@ -118,8 +118,12 @@ class MrrContributionsTest extends SparkTestBase {
         Dataset<Row> lines = df(LINES,
                 line("i8", "a", "subscription", "paid", "EUR", "100.0000", "2025-01-01", "2025-02-01"),
                 line("i9", "a", "credit", "paid", "EUR", "-30.0000", "2025-01-01", "2025-02-01"));
-        Dataset<Row> mrr = AccountMrr.compute(MrrContributions.compute(lines, noRates(), TEST_CONFIG));
-        assertContributions(df("account_id STRING, month STRING, mrr DECIMAL(20,2)", row("a", "2025-01", new BigDecimal("70.00"))), mrr);
+        Dataset<Row> contributions = MrrContributions.compute(lines, noRates(), TEST_CONFIG);
+        assertContributions(df("account_id STRING, month STRING, mrr DECIMAL(20,2)", row("a", "2025-01", new BigDecimal("70.00"))),
+                AccountMrr.compute(contributions));
+        // Every declared column is produced (run_id comes from the Lakehouse) and the quarter follows the month.
+        Assertions.assertEquals("2025-Q1", MrrContributions.TABLE.conform(contributions.withColumn("run_id", col("month")))
+                .select("quarter").distinct().first().getString(0));
     }
 
     @Test
