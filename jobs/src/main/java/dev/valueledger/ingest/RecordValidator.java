@@ -14,11 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.get_json_object;
@@ -42,8 +42,11 @@ public final class RecordValidator {
 
     public static final String REASONS = "_reasons";
 
-    /** What the domain rules need to know beyond the record itself. */
-    public record Context(String reportingCurrency, Set<String> currenciesWithRates, Instant runStartedAt) { }
+    /**
+     * What the domain rules need to know beyond the record itself: the reporting currency, the
+     * first month ('YYYY-MM') for which each other currency has a rate, and when the run started.
+     */
+    public record Context(String reportingCurrency, Map<String, String> firstRateMonth, Instant runStartedAt) { }
 
     private static final String DECIMAL_PATTERN = "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$";
     private static final String DOUBLE_PATTERN = "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$";
@@ -172,13 +175,13 @@ public final class RecordValidator {
                         lit("a one_time line cannot have a negative amount; book refunds as a credit line")));
                 r.add(Reason.OUT_OF_DOMAIN.when(col("period_end").leq(col("period_start")),
                         "period_end must be after period_start (the period is [start, end))"));
-                r.add(knownCurrency());
+                r.add(knownCurrency(date_format(col("period_start"), "yyyy-MM")));
             }
             case TEAM_COSTS -> {
                 r.add(monthFormat("month"));
                 r.add(Reason.OUT_OF_DOMAIN.when(col("loaded_cost").lt(0), "loaded_cost cannot be negative"));
                 r.add(Reason.OUT_OF_DOMAIN.when(col("fte").lt(0), "fte cannot be negative"));
-                r.add(knownCurrency());
+                r.add(knownCurrency(col("month")));
             }
             case FX_RATES -> {
                 r.add(monthFormat("month"));
@@ -231,14 +234,18 @@ public final class RecordValidator {
                 col(earlier).cast("string"), lit(")"));
     }
 
-    private Column knownCurrency() {
+    /**
+     * A currency other than the reporting one needs a rate at or before the record's month
+     * (conversion uses that month's rate, else the latest earlier one: CONTRACT §2 MRR).
+     */
+    private Column knownCurrency(Column month) {
         Column cur = col("currency");
         Column known = cur.equalTo(ctx.reportingCurrency());
-        if (!ctx.currenciesWithRates().isEmpty()) {
-            known = known.or(cur.isin(ctx.currenciesWithRates().toArray()));
+        for (Map.Entry<String, String> e : ctx.firstRateMonth().entrySet()) {
+            known = known.or(cur.equalTo(e.getKey()).and(month.geq(e.getValue())));
         }
-        return Reason.OUT_OF_DOMAIN.when(cur.isNotNull().and(not(known)),
+        return Reason.OUT_OF_DOMAIN.when(cur.isNotNull().and(month.isNotNull()).and(not(known)),
                 lit("currency '"), cur, lit("' has no rate to the reporting currency " + ctx.reportingCurrency()
-                        + "; add its monthly rates to fx_rates"));
+                        + " for "), month, lit(" or any earlier month; add its monthly rates to fx_rates"));
     }
 }

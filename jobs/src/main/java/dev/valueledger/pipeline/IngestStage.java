@@ -17,14 +17,13 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 
-import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.lit;
 
 /**
@@ -72,16 +71,17 @@ public final class IngestStage {
 
         // fx_rates first: the other sources' currency checks need to know which currencies have rates.
         Map<Source, SourceValidation> validations = new EnumMap<>(Source.class);
-        Set<String> currencies = Set.of();
+        Map<String, String> firstRateMonth = new TreeMap<>();
         if (located.containsKey(Source.FX_RATES)) {
-            SourceValidation fx = validate(ctx, Source.FX_RATES, Set.of());
+            SourceValidation fx = validate(ctx, Source.FX_RATES, Map.of());
             validations.put(Source.FX_RATES, fx);
-            currencies = new LinkedHashSet<>(fx.silver(pseudonymizer).select(col("currency")).distinct()
-                    .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+            for (Row r : fx.silver(pseudonymizer).groupBy("currency").agg(min("month")).collectAsList()) {
+                firstRateMonth.put(r.getString(0), r.getString(1));
+            }
         }
         for (Source s : located.keySet()) {
             if (s != Source.FX_RATES) {
-                validations.put(s, validate(ctx, s, currencies));
+                validations.put(s, validate(ctx, s, firstRateMonth));
             }
         }
 
@@ -117,10 +117,10 @@ public final class IngestStage {
         return new Outcome(counts, fingerprint(located), List.copyOf(over));
     }
 
-    private static SourceValidation validate(RunContext ctx, Source s, Set<String> currencies) {
+    private static SourceValidation validate(RunContext ctx, Source s, Map<String, String> firstRateMonth) {
         Dataset<Row> bronze = ctx.lake().read(IngestTables.bronze(s));
         return SourceValidation.of(bronze, s,
-                new RecordValidator.Context(ctx.cfg().reportingCurrency(), currencies, ctx.startedAt()));
+                new RecordValidator.Context(ctx.cfg().reportingCurrency(), firstRateMonth, ctx.startedAt()));
     }
 
     private static Dataset<Row> empty(RunContext ctx, Source s) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecordValidatorTest extends SparkTestBase {
 
     private static final Instant RUN = Instant.parse("2026-01-15T00:00:00Z");
-    private static final RecordValidator.Context CTX = new RecordValidator.Context("EUR", Set.of("USD"), RUN);
+    private static final RecordValidator.Context CTX = new RecordValidator.Context("EUR", Map.of("USD", "2025-01"), RUN);
 
     private static Map<String, String> invoiceLine() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -125,7 +124,11 @@ class RecordValidatorTest extends SparkTestBase {
     @Test
     void unknownCurrencyWithNoRate() {
         String reason = onlyReason(check(Source.INVOICE_LINES, with(invoiceLine(), "currency", "XYZ")));
-        assertEquals("out_of_domain: currency 'XYZ' has no rate to the reporting currency EUR; add its monthly rates to fx_rates", reason);
+        assertEquals("out_of_domain: currency 'XYZ' has no rate to the reporting currency EUR for 2025-01 or any earlier month;"
+                + " add its monthly rates to fx_rates", reason);
+        // USD has rates, but only from January 2025: a December 2024 line cannot be converted.
+        String early = onlyReason(check(Source.INVOICE_LINES, with(with(invoiceLine(), "period_start", "2024-12-01"), "period_end", "2025-01-01")));
+        assertTrue(early.contains("currency 'USD' has no rate to the reporting currency EUR for 2024-12"), early);
     }
 
     @Test
