@@ -3,11 +3,7 @@ package dev.valueledger.delivery;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/**
- * The delivery outputs: gold tables (write each with the SPEC of the class that computes it:
- * TeamDimension, EpicDimension, EpicDelivery, FlowMetrics, DoraMetrics, IncidentLinks,
- * PullRequestDelivery) and the unmapped statuses for data_quality_results (CONTRACT §2, §3).
- */
+/** The delivery gold tables (each written with the SPEC of the class that computes it) and the unmapped statuses for data_quality_results (CONTRACT §2, §3). */
 public record DeliveryTables(Dataset<Row> dimTeam, Dataset<Row> dimEpic, Dataset<Row> epicDelivery,
                              Dataset<Row> teamFlowQuarter, Dataset<Row> teamDoraQuarter, Dataset<Row> incidentLinks,
                              Dataset<Row> pullRequestDelivery, Dataset<Row> unmappedStatuses) { }

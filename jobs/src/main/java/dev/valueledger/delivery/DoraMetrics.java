@@ -51,7 +51,7 @@ public final class DoraMetrics {
                     + "(the report's low cluster overlaps medium on frequency and lead time and differs by CFR 64% and restore of 1-6 months). "
                     + "Gap rule: a metric without data (no PR delivered, no incident resolved) is left out of the weakest-of; null when the team had no successful production deployment in the quarter")
             .column("prs_deployed", "Pull requests whose first successful production deployment was one of the team's in the quarter (the lead time population)")
-            .column("failed_deployments", "Numerator of change_failure_rate: the quarter's successful production deployments linked to at least one incident")
+            .column("deployments_with_incident", "Numerator of change_failure_rate: the quarter's successful production deployments linked to at least one incident")
             .column("incidents_resolved", "Incidents of the team resolved in the quarter (the time to restore population)")
             .column("run_id", "Run that wrote the row (pipeline_runs.run_id)")
             .partitionBy("quarter")
@@ -105,7 +105,7 @@ public final class DoraMetrics {
                         col("lead_time_p85_hours"),
                         when(deploymentsCount.gt(0), failed.divide(deploymentsCount)).as("change_failure_rate"),
                         col("time_to_restore_p50_hours"),
-                        failed.as("failed_deployments"),
+                        failed.as("deployments_with_incident"),
                         coalesce(col("_prs"), lit(0L)).as("prs_deployed"),
                         coalesce(col("_incidents"), lit(0L)).as("incidents_resolved"))
                 .withColumn("performance_level", performanceLevel());

@@ -31,7 +31,8 @@ public final class ItemLifecycle {
      * Adds started_at, done_at, flow_time_seconds and active_seconds to the flow items (see
      * {@link FlowItemTypes#flowItems}). An item starts at its first transition into active or
      * waiting; it is done at its last transition into done, else at resolved_at; it is not done
-     * when its last transition leaves done (reopened), whatever resolved_at says. Flow and active
+     * when its last transition leaves done (reopened), whatever resolved_at says, and a
+     * transition after resolved_at into a status outside done also reopens it. Flow and active
      * time are null for items not done or never started.
      */
     public static Dataset<Row> of(Dataset<Row> flowItems, Dataset<Row> transitions, AppConfig cfg) {
@@ -49,8 +50,12 @@ public final class ItemLifecycle {
                 // the latest transition, ties on changed_at broken by to_status as in `order`
                 max(struct(col("changed_at"), col("to_status"), col("to_category"), col("from_category"))).as("last"));
 
+        // Leaving done: the last transition lands outside done after the item had been done, by a
+        // transition into done or by a resolved_at earlier than that last transition.
         Column reopened = col("last.to_category").notEqual(DONE)
-                .and(col("last.from_category").equalTo(DONE).or(col("last_done_transition_at").isNotNull()));
+                .and(col("last.from_category").equalTo(DONE)
+                        .or(col("last_done_transition_at").isNotNull())
+                        .or(col("resolved_at").lt(col("last.changed_at"))));
         Dataset<Row> dated = flowItems.join(milestones, "item_key", "left")
                 .withColumn("done_at", when(coalesce(reopened, lit(false)), lit(null).cast("timestamp"))
                         .otherwise(coalesce(col("last_done_transition_at"), col("resolved_at"))))

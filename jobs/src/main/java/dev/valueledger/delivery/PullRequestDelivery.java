@@ -1,6 +1,7 @@
 package dev.valueledger.delivery;
 
 import dev.valueledger.config.AppConfig;
+import dev.valueledger.pipeline.Quarter;
 import dev.valueledger.publish.TableSpec;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -61,10 +62,6 @@ public final class PullRequestDelivery {
                 .withColumn("lead_time_from", when(col("deployment_id").isNull(), lit(null).cast("string"))
                         .when(col("first_commit_at").isNotNull(), "first_commit_at").otherwise("created_at"))
                 .withColumn("lead_time_hours", Durations.hours(start, col("deployed_at")))
-                .withColumn("quarter", quarterOf(col("deployed_at"), cfg));
-    }
-
-    static Column quarterOf(Column ts, AppConfig cfg) {
-        return when(ts.isNotNull(), dev.valueledger.pipeline.Quarter.labelOf(ts, cfg.fiscalYearStartMonth()));
+                .withColumn("quarter", Quarter.labelOf(col("deployed_at"), cfg.fiscalYearStartMonth()));
     }
 }

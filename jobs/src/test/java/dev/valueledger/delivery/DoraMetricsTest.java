@@ -130,7 +130,7 @@ class DoraMetricsTest extends DeliveryTestBase {
         assertEquals(48.0, t1.<Double>getAs("lead_time_p50_hours"), EPS);
         assertEquals(148.8, t1.<Double>getAs("lead_time_p85_hours"), EPS);
         // linked: D4 (I1), D1 (I2), D5 (I3 and I4, counted once) -> 3 / 4
-        assertEquals(3L, t1.<Long>getAs("failed_deployments"));
+        assertEquals(3L, t1.<Long>getAs("deployments_with_incident"));
         assertEquals(0.75, t1.<Double>getAs("change_failure_rate"), EPS);
         // resolved in Q1: I1 2 h, I2 6 h, I3 4 h (I4 resolved in Q2) -> p50 4 h
         assertEquals(3L, t1.<Long>getAs("incidents_resolved"));

@@ -121,4 +121,15 @@ class ItemLifecycleTest extends DeliveryTestBase {
         assertEquals(2.5 * 86400, a.<Double>getAs("active_seconds"), EPS);
         assertEquals(2.5 * 86400, a.<Double>getAs("flow_time_seconds"), EPS);
     }
+
+    @Test
+    void aTransitionOutOfDoneAfterResolvedAtReopensTheItem() {
+        Dataset<Row> items = silver(Source.WORK_ITEMS,
+                item("A-8", "Story", null, "T1", "In Progress", "2025-01-02T00:00:00Z", null, List.of()));
+        Dataset<Row> transitions = silver(Source.WORK_ITEM_TRANSITIONS,
+                transition("A-8", "To Do", "In Progress", "2025-01-01T00:00:00Z"),
+                // no transition into done is recorded, but the item was resolved Jan 2 and moved on after it
+                transition("A-8", "In Progress", "In Review", "2025-01-03T00:00:00Z"));
+        assertNull(lifecycle(items, transitions).get("A-8").getAs("done_at"));
+    }
 }
