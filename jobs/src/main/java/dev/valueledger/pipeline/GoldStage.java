@@ -1,19 +1,119 @@
 package dev.valueledger.pipeline;
 
+import dev.valueledger.delivery.Delivery;
+import dev.valueledger.delivery.DeliveryInputs;
+import dev.valueledger.delivery.DeliveryTables;
+import dev.valueledger.delivery.DoraMetrics;
+import dev.valueledger.delivery.EpicDelivery;
+import dev.valueledger.delivery.EpicDimension;
+import dev.valueledger.delivery.FlowMetrics;
+import dev.valueledger.delivery.IncidentLinks;
+import dev.valueledger.delivery.PullRequestDelivery;
+import dev.valueledger.delivery.TeamDimension;
+import dev.valueledger.ingest.IngestTables;
+import dev.valueledger.ingest.Source;
+import dev.valueledger.product.AdoptionWithin;
+import dev.valueledger.product.FeatureAdoptionWeekly;
+import dev.valueledger.publish.TableSpec;
+import dev.valueledger.revenue.AccountMonthPanel;
+import dev.valueledger.revenue.AccountMrr;
+import dev.valueledger.revenue.MrrContributions;
+import dev.valueledger.revenue.MrrMovements;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+
+import static org.apache.spark.sql.functions.col;
 
 /**
- * Computes and publishes the curated tables of CONTRACT §3 for the given quarters from silver.
- * Returns the Delta version written per table.
+ * Computes and publishes the curated tables of CONTRACT §3 for the given quarters from silver:
+ * as-of tables are replaced whole, quarter tables only in the quarters of the run. Returns the
+ * Delta version written per table.
  */
 public final class GoldStage {
 
-    private GoldStage() { }
+    private final RunContext ctx;
+    private final List<Quarter> quarters;
+    private final List<String> labels;
+    private final Map<String, Long> versions = new LinkedHashMap<>();
+
+    private GoldStage(RunContext ctx, List<Quarter> quarters) {
+        this.ctx = ctx;
+        this.quarters = List.copyOf(quarters);
+        this.labels = quarters.stream().map(Quarter::label).toList();
+    }
 
     public static Map<String, Long> run(RunContext ctx, List<Quarter> quarters) {
-        Map<String, Long> versions = new LinkedHashMap<>();
-        return versions;
+        GoldStage g = new GoldStage(ctx, quarters);
+        Dataset<Row> epics = g.delivery();
+        g.revenueAndProduct(epics);
+        return g.versions;
+    }
+
+    private Dataset<Row> silver(Source s) {
+        return ctx.lake().read(IngestTables.silver(s));
+    }
+
+    private Quarter last() {
+        return quarters.get(quarters.size() - 1);
+    }
+
+    /** Flow, DORA and Epic delivery; returns the Epics with their derived release dates. */
+    private Dataset<Row> delivery() {
+        DeliveryInputs in = new DeliveryInputs(silver(Source.TEAMS), silver(Source.EPICS), silver(Source.WORK_ITEMS),
+                silver(Source.WORK_ITEM_TRANSITIONS), silver(Source.PULL_REQUESTS), silver(Source.DEPLOYMENTS),
+                silver(Source.INCIDENTS));
+        DeliveryTables asOf = Delivery.compute(in, ctx.cfg(), last());
+        overwrite(TeamDimension.SPEC, asOf.dimTeam());
+        overwrite(EpicDimension.SPEC, asOf.dimEpic());
+        overwrite(EpicDelivery.SPEC, asOf.epicDelivery());
+        overwrite(IncidentLinks.SPEC, asOf.incidentLinks());
+        overwrite(PullRequestDelivery.SPEC, asOf.pullRequestDelivery());
+        replace(FlowMetrics.SPEC, perQuarter(q -> Delivery.compute(in, ctx.cfg(), q).teamFlowQuarter()));
+        replace(DoraMetrics.SPEC, perQuarter(q -> Delivery.compute(in, ctx.cfg(), q).teamDoraQuarter()));
+        ctx.progress().report("delivery", "flow, DORA and Epic delivery for " + String.join(", ", labels));
+        return ctx.lake().read(EpicDimension.SPEC).select(col("epic_key"), col("feature_keys"), col("released_at"));
+    }
+
+    private void revenueAndProduct(Dataset<Row> epics) {
+        Dataset<Row> contributions = MrrContributions.compute(silver(Source.INVOICE_LINES), silver(Source.FX_RATES), ctx.cfg())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        String lastMonth = last().end().minusMonths(1).format(DateTimeFormatter.ofPattern("yyyy-MM"));
+        Dataset<Row> panel = AccountMonthPanel.build(AccountMrr.compute(contributions), silver(Source.ACCOUNTS), lastMonth)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        replace(MrrContributions.TABLE, contributions);
+        replace(MrrMovements.MONTHLY, MrrMovements.monthly(panel, ctx.cfg()));
+        replace(MrrMovements.ACCOUNT, MrrMovements.perAccount(panel, ctx.cfg()));
+        ctx.progress().report("revenue", "MRR and its movements for " + String.join(", ", labels));
+
+        Dataset<Row> events = silver(Source.PRODUCT_EVENTS);
+        replace(FeatureAdoptionWeekly.TABLE, FeatureAdoptionWeekly.compute(epics, events, ctx.cfg()));
+        overwrite(AdoptionWithin.table(ctx.cfg()), AdoptionWithin.compute(epics, events, ctx.cfg()));
+        ctx.progress().report("product", "feature adoption of every released Epic");
+        contributions.unpersist();
+        panel.unpersist();
+    }
+
+    private Dataset<Row> perQuarter(Function<Quarter, Dataset<Row>> f) {
+        List<Dataset<Row>> parts = new ArrayList<>();
+        for (Quarter q : quarters) {
+            parts.add(f.apply(q));
+        }
+        return parts.stream().reduce(Dataset::unionByName).orElseThrow();
+    }
+
+    private void overwrite(TableSpec spec, Dataset<Row> df) {
+        versions.put(spec.name(), ctx.lake().overwrite(spec, df, ctx.runId()));
+    }
+
+    private void replace(TableSpec spec, Dataset<Row> df) {
+        versions.put(spec.name(), ctx.lake().replaceQuarters(spec, df, labels, ctx.runId()));
     }
 }

@@ -8,6 +8,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -74,11 +76,20 @@ public final class Lakehouse {
 
     /** Replaces the rows of one quarter and leaves the other quarters as they are. */
     public long replaceQuarter(TableSpec spec, Dataset<Row> df, String quarter, String runId) {
+        return replaceQuarters(spec, df, List.of(quarter), runId);
+    }
+
+    /**
+     * Replaces the rows of the given quarters in one commit (rows of other quarters in {@code df}
+     * are dropped) and leaves every other quarter as it is, so rerunning a quarter never doubles it.
+     */
+    public long replaceQuarters(TableSpec spec, Dataset<Row> df, List<String> quarters, String runId) {
         if (!spec.partitionedByQuarter()) {
             throw new IllegalArgumentException(spec.name() + " is not partitioned by quarter");
         }
-        return write(spec, df.filter(df.col("quarter").equalTo(quarter)), runId, "overwrite",
-                "quarter = " + Sql.literal(quarter));
+        String in = quarters.stream().map(Sql::literal).collect(Collectors.joining(", "));
+        return write(spec, df.filter(df.col("quarter").isin(quarters.toArray())), runId, "overwrite",
+                "quarter IN (" + in + ")");
     }
 
     /** Adds rows (quarantine, run log, data quality results). */

@@ -52,6 +52,23 @@ class IngestStageTest extends SparkTestBase {
         assertEquals("success", run.getAs("status"));
         assertEquals("2025-Q1", run.getAs("quarter"));
         assertEquals(1, lake.read(RunLog.SPEC).count(), "the running row was completed, not duplicated");
+
+        // Gold, hand-computed. MRR: a1 pays 1000 EUR a month; a2 100 USD at 0.90 in January (90.00),
+        // 0.92 in February (92.00) and, with no March rate, February's again in March.
+        List<Row> mrr = spark().sql("SELECT month, new, expansion, mrr_end FROM value_ledger.mrr_movements_monthly"
+                + " WHERE segment = 'smb' ORDER BY month").collectAsList();
+        assertEquals("2025-01", mrr.get(0).getString(0));
+        assertEquals(new java.math.BigDecimal("90.00"), mrr.get(0).getDecimal(1));
+        assertEquals(new java.math.BigDecimal("2.00"), mrr.get(1).getDecimal(2));
+        assertEquals(new java.math.BigDecimal("92.00"), mrr.get(2).getDecimal(3));
+        // Flow: t1 finished PAY-2 (In Progress Jan 6 09:00 -> Done Jan 20 17:00 = 14 d 8 h) and PAY-3,
+        // which went straight from To Do to Done: velocity 2, flow time only from PAY-2.
+        Row flow = spark().sql("SELECT flow_velocity, flow_time_p50_days, share_defect FROM value_ledger.team_flow_quarter"
+                + " WHERE team_id = 't1' AND quarter = '2025-Q1'").head();
+        assertEquals(2L, ((Number) flow.get(0)).longValue());
+        assertEquals(14 + 8 / 24.0, flow.getDouble(1), 1e-9);
+        assertEquals(0.5, flow.getDouble(2), 1e-12);
+        assertEquals(2, spark().sql("SELECT * FROM value_ledger.dim_team").count());
     }
 
     @Test
