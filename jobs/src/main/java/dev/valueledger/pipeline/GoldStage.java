@@ -15,6 +15,8 @@ import dev.valueledger.ingest.Source;
 import dev.valueledger.product.AdoptionWithin;
 import dev.valueledger.product.FeatureAdoptionWeekly;
 import dev.valueledger.publish.TableSpec;
+import dev.valueledger.quality.Check;
+import dev.valueledger.quality.DataQuality;
 import dev.valueledger.revenue.AccountMonthPanel;
 import dev.valueledger.revenue.AccountMrr;
 import dev.valueledger.revenue.MrrContributions;
@@ -43,6 +45,10 @@ public final class GoldStage {
     private final List<Quarter> quarters;
     private final List<String> labels;
     private final Map<String, Long> versions = new LinkedHashMap<>();
+    private final List<Check> checks = new ArrayList<>();
+
+    /** Delta version per table written, and the data-quality checks made along the way. */
+    public record Result(Map<String, Long> versions, List<Check> checks) { }
 
     private GoldStage(RunContext ctx, List<Quarter> quarters) {
         this.ctx = ctx;
@@ -50,11 +56,26 @@ public final class GoldStage {
         this.labels = quarters.stream().map(Quarter::label).toList();
     }
 
-    public static Map<String, Long> run(RunContext ctx, List<Quarter> quarters) {
+    public static Result run(RunContext ctx, List<Quarter> quarters) {
         GoldStage g = new GoldStage(ctx, quarters);
+        g.references();
         Dataset<Row> epics = g.delivery();
         g.revenueAndProduct(epics);
-        return g.versions;
+        return new Result(Map.copyOf(g.versions), List.copyOf(g.checks));
+    }
+
+    /** Keys that point at nothing: reported, since each figure still counts under its own key. */
+    private void references() {
+        checks.add(DataQuality.orphans("work_items", silver(Source.WORK_ITEMS), "team_id", "teams", silver(Source.TEAMS), "team_id"));
+        checks.add(DataQuality.orphans("work_items", silver(Source.WORK_ITEMS), "epic_key", "epics", silver(Source.EPICS), "epic_key"));
+        checks.add(DataQuality.orphans("epics", silver(Source.EPICS), "team_id", "teams", silver(Source.TEAMS), "team_id"));
+        checks.add(DataQuality.orphans("work_item_transitions", silver(Source.WORK_ITEM_TRANSITIONS), "item_key", "work_items",
+                silver(Source.WORK_ITEMS), "item_key"));
+        checks.add(DataQuality.orphans("deployments", silver(Source.DEPLOYMENTS), "team_id", "teams", silver(Source.TEAMS), "team_id"));
+        checks.add(DataQuality.orphans("invoice_lines", silver(Source.INVOICE_LINES), "account_id", "accounts",
+                silver(Source.ACCOUNTS), "account_id"));
+        checks.add(DataQuality.orphans("product_events", silver(Source.PRODUCT_EVENTS), "account_id", "accounts",
+                silver(Source.ACCOUNTS), "account_id"));
     }
 
     private Dataset<Row> silver(Source s) {
@@ -71,6 +92,7 @@ public final class GoldStage {
                 silver(Source.WORK_ITEM_TRANSITIONS), silver(Source.PULL_REQUESTS), silver(Source.DEPLOYMENTS),
                 silver(Source.INCIDENTS));
         DeliveryTables asOf = Delivery.compute(in, ctx.cfg(), last());
+        checks.add(DataQuality.unmappedStatuses(asOf.unmappedStatuses()));
         overwrite(TeamDimension.SPEC, asOf.dimTeam());
         overwrite(EpicDimension.SPEC, asOf.dimEpic());
         overwrite(EpicDelivery.SPEC, asOf.epicDelivery());
@@ -90,6 +112,7 @@ public final class GoldStage {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         replace(MrrContributions.TABLE, contributions);
         replace(MrrMovements.MONTHLY, MrrMovements.monthly(panel, ctx.cfg()));
+        checks.add(DataQuality.movementsIdentity(ctx.lake().read(MrrMovements.MONTHLY)));
         replace(MrrMovements.ACCOUNT, MrrMovements.perAccount(panel, ctx.cfg()));
         ctx.progress().report("revenue", "MRR and its movements for " + String.join(", ", labels));
 

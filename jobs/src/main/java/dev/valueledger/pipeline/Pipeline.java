@@ -6,6 +6,8 @@ import dev.valueledger.ingest.IngestTables;
 import dev.valueledger.ingest.Pseudonymizer;
 import dev.valueledger.ingest.Source;
 import dev.valueledger.publish.Lakehouse;
+import dev.valueledger.quality.Check;
+import dev.valueledger.quality.DataQuality;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -57,8 +59,10 @@ public final class Pipeline {
         log.started();
         IngestStage.Outcome ingest = null;
         Map<String, Long> versions = new LinkedHashMap<>();
+        List<Check> checks = new ArrayList<>();
         try {
             ingest = IngestStage.run(ctx, req.inputRoot(), pseudonymizer);
+            checks.addAll(DataQuality.ingest(ingest.counts(), cfg));
             if (!ingest.overThreshold().isEmpty()) {
                 throw new UserError("too much bad input, nothing published to silver or gold: "
                         + String.join("; ", ingest.overThreshold())
@@ -67,16 +71,31 @@ public final class Pipeline {
             }
             List<Quarter> quarters = req.quarter().map(List::of).orElseGet(() -> coveredQuarters(ctx));
             log = new RunLog(ctx, quarters.stream().map(Quarter::label).collect(Collectors.joining(",")), req.inputRoot());
-            versions.putAll(GoldStage.run(ctx, quarters));
+            GoldStage.Result gold = GoldStage.run(ctx, quarters);
+            versions.putAll(gold.versions());
+            checks.addAll(gold.checks());
+            List<Check> failed = checks.stream().filter(Check::failed).toList();
+            if (!failed.isEmpty()) {
+                throw new UserError("blocking data-quality checks failed: " + failed.stream()
+                        .map(c -> c.checkName() + " on " + c.tableName() + " (" + c.details() + ")").collect(Collectors.joining("; ")));
+            }
+            recordChecks(ctx, checks, versions);
             log.finished("success", ingest.inputFingerprint(), versions, ingest.rowsRead(), ingest.rowsQuarantined(), "");
             progress.report("run", "run " + runId + " succeeded");
             return new Result(runId, quarters, ingest, versions);
         } catch (RuntimeException e) {
+            if (!checks.isEmpty() && !versions.containsKey(DataQuality.SPEC.name())) {
+                recordChecks(ctx, checks, versions);
+            }
             log.finished("failed", ingest == null ? null : ingest.inputFingerprint(), versions,
                     ingest == null ? null : ingest.rowsRead(), ingest == null ? null : ingest.rowsQuarantined(),
                     String.valueOf(e.getMessage()));
             throw e;
         }
+    }
+
+    private static void recordChecks(RunContext ctx, List<Check> checks, Map<String, Long> versions) {
+        versions.put(DataQuality.SPEC.name(), ctx.lake().append(DataQuality.SPEC, DataQuality.toRows(ctx.spark(), checks), ctx.runId()));
     }
 
     /**

@@ -8,6 +8,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.Locale;
@@ -25,6 +28,7 @@ public final class Lakehouse {
     private final SparkSession spark;
     private final AppConfig cfg;
     private final String root;
+    private final Set<String> registered = new HashSet<>();
 
     public Lakehouse(SparkSession spark, AppConfig cfg) {
         this.spark = spark;
@@ -144,12 +148,44 @@ public final class Lakehouse {
         return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
     }
 
-    /** Makes the table queryable by name; idempotent. */
+    /**
+     * Makes the table queryable by name; idempotent. A name already registered for another
+     * location (a catalog shared by two lakes, or a lake that moved) is pointed at this lake.
+     */
     public void register(TableSpec spec) {
+        if (!registered.add(spec.name() + "@" + spec.layer())) {
+            return;
+        }
         String schema = schemaOf(spec.layer());
+        String qualified = Sql.qualified(schema, spec.name());
         spark.sql("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(schema));
-        spark.sql("CREATE TABLE IF NOT EXISTS " + Sql.qualified(schema, spec.name())
+        if (spark.catalog().tableExists(schema, spec.name()) && !registeredHere(qualified, spec)) {
+            // The table is external (it has a LOCATION): dropping it forgets the name, not the data.
+            // The session catalog drops it without loading Delta, which fails when the old path is gone.
+            spark.sessionState().catalog().dropTable(
+                    new org.apache.spark.sql.catalyst.TableIdentifier(spec.name(), scala.Option.apply(schema)), true, false);
+        }
+        spark.sql("CREATE TABLE IF NOT EXISTS " + qualified
                 + " USING DELTA LOCATION " + Sql.literal(path(spec))
                 + " COMMENT " + Sql.literal(spec.description()));
+    }
+
+    private boolean registeredHere(String qualified, TableSpec spec) {
+        try {
+            String location = spark.sql("DESCRIBE DETAIL " + qualified).select("location").head().getString(0);
+            return qualify(location).equals(qualify(path(spec)));
+        } catch (Exception e) {
+            // Spark's AnalysisException is checked in Java's eyes: a table whose files are gone.
+            return false;
+        }
+    }
+
+    private String qualify(String p) {
+        try {
+            Path path = new Path(p);
+            return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(path).toString();
+        } catch (java.io.IOException e) {
+            return p;
+        }
     }
 }

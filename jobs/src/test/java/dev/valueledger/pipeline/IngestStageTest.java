@@ -69,6 +69,12 @@ class IngestStageTest extends SparkTestBase {
         assertEquals(14 + 8 / 24.0, flow.getDouble(1), 1e-9);
         assertEquals(0.5, flow.getDouble(2), 1e-12);
         assertEquals(2, spark().sql("SELECT * FROM value_ledger.dim_team").count());
+
+        Row identity = spark().sql("SELECT status, observed FROM value_ledger.data_quality_results"
+                + " WHERE check_name = 'mrr_movements_identity'").head();
+        assertEquals("pass", identity.getString(0));
+        // GRO-2 sits under Epic GRO-1 and PAY-3 under none: no orphan reference anywhere.
+        assertEquals(0, spark().sql("SELECT * FROM value_ledger.data_quality_results WHERE status <> 'pass'").count());
     }
 
     @Test
@@ -89,6 +95,10 @@ class IngestStageTest extends SparkTestBase {
         Row run = lake.read(RunLog.SPEC).head();
         assertEquals("failed", run.getAs("status"));
         assertEquals(1L, (Long) run.getAs("rows_quarantined"));
+        Row check = lake.read(dev.valueledger.quality.DataQuality.SPEC)
+                .filter(col("check_name").equalTo("quarantine_share").and(col("table_name").equalTo("invoice_lines"))).head();
+        assertEquals("fail", check.getAs("status"));
+        assertEquals(0.125, (Double) check.getAs("observed"), 1e-12);
     }
 
     @Test
