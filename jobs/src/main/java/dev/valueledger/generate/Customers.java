@@ -18,6 +18,8 @@ final class Customers {
             "bold", "clear", "true", "prime"};
     private static final String[] NOUN = {"wind", "harbor", "leaf", "peak", "stone", "field", "river", "forge",
             "lane", "works", "bridge", "labs"};
+    private static final String[] SEGMENT_CYCLE = {"enterprise", "smb", "mid_market", "smb", "smb", "mid_market",
+            "smb", "smb", "mid_market", "smb"};
     /** Expected monthly MRR lost to churn, in EUR, the same for every account (keeps trends parallel in levels). */
     private static final double CHURN_EUR_PER_MONTH = 1.6;
 
@@ -32,7 +34,8 @@ final class Customers {
             LocalDate first = LocalDate.of(year, 1, 1);
             int days = year == 2025 ? 353 : first.lengthOfYear();
             long created = TimeAxis.epoch(first.plusDays(r.between(0, days - 1))) + r.betweenLong(0, TimeAxis.DAY);
-            String segment = new String[] {"smb", "mid_market", "enterprise"}[r.weighted(new double[] {0.6, 0.3, 0.1})];
+            // Segments by position (60/30/10 in every run of ten) so that every scale has the same mix.
+            String segment = SEGMENT_CYCLE[i % SEGMENT_CYCLE.length];
             String region = new String[] {"emea", "na", "apac", "latam"}[r.weighted(new double[] {0.45, 0.35, 0.12, 0.08})];
             String currency = switch (region) {
                 case "emea" -> r.chance(0.2) ? "GBP" : "EUR";

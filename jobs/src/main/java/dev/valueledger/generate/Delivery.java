@@ -196,7 +196,8 @@ final class Delivery {
     }
 
     /** A status history in the default workflow, with waits, reopenings and a few unmapped statuses. */
-    private static void timeline(Item item, Rng rng, long created, long notBefore) {
+    private static void timeline(Item item, Rng rng, long createdAt, long notBefore) {
+        long created = Math.min(createdAt, TimeAxis.END_S - TimeAxis.DAY);
         item.created = created;
         item.points = item.type.equals("Bug") && rng.chance(0.5) || rng.chance(0.2) ? null
                 : new int[] {1, 2, 3, 5, 8, 13}[rng.weighted(new double[] {0.1, 0.25, 0.3, 0.2, 0.1, 0.05})];
