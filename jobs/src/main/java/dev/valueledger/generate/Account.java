@@ -22,7 +22,10 @@ final class Account {
     final int users;
     final int firstUser;
     final double engagement;
-    /** Price per billed month in the account's currency; null where nothing is billed. */
+    /**
+     * Price per billed month in EUR, null where nothing is billed. Accounts in USD or GBP are billed its
+     * equivalent at the month's rate (FX-indexed pricing), so exchange rates never move anyone's MRR.
+     */
     final BigDecimal[] price = new BigDecimal[TimeAxis.MONTHS];
     /** Day of month of a mid-month price change billed as a prorated line; 0 = none. */
     final int[] changeDay = new int[TimeAxis.MONTHS];

@@ -51,21 +51,23 @@ final class Billing {
             if (price != null) {
                 if (a.billedMonthly(m)) {
                     if (m == createdMonth && createdDay.getDayOfMonth() > 1) {
-                        inv.line("subscription", status, prorate(price, createdDay, next), createdDay, next);
+                        inv.line("subscription", status, prorate(local(a, price, m), createdDay, next), createdDay, next);
                     } else if (a.changeDay[m] > 0 && before != null) {
                         // Billed at the old price in advance, then the mid-month change as a prorated line.
                         LocalDate from = start.withDayOfMonth(a.changeDay[m]);
-                        inv.line("subscription", status, before, start, next);
+                        inv.line("subscription", status, local(a, before, m), start, next);
                         BigDecimal delta = price.subtract(before);
+                        BigDecimal change = prorate(local(a, delta.abs(), m), from, next);
                         inv.line(delta.signum() > 0 ? "subscription" : "credit", status,
-                                prorate(delta, from, next), from, next);
+                                delta.signum() > 0 ? change : change.negate(), from, next);
                     } else {
                         if (r.chance(0.015)) {
-                            inv.line("subscription", "void", price, start, next); // re-issued below
+                            inv.line("subscription", "void", local(a, price, m), start, next); // re-issued below
                         }
-                        inv.line("subscription", status, price, start, next);
+                        inv.line("subscription", status, local(a, price, m), start, next);
                     }
                 } else if (a.termEnd[m] > 0) {
+                    // Annual terms are in EUR (see Customers), so the price is the amount.
                     termEnd = a.termEnd[m];
                     inv.line("subscription", "paid", price.multiply(BigDecimal.valueOf(termEnd - m)), start,
                             TimeAxis.monthStart(termEnd));
@@ -77,9 +79,12 @@ final class Billing {
                 }
                 boolean staysTwoMonths = m + 2 < TimeAxis.MONTHS && a.price[m + 1] != null && a.price[m + 2] != null;
                 if (r.chance(0.01) && staysTwoMonths) {
-                    // A goodwill credit spread over three months: it lowers MRR, never below zero.
-                    BigDecimal goodwill = BigDecimal.valueOf(r.between(10, 50));
-                    inv.line("credit", "paid", goodwill.multiply(BigDecimal.valueOf(3)).negate(), start,
+                    // A goodwill credit spread over three months: at most a quarter of the lowest price in
+                    // them, so MRR stays positive even with the harmful Epic's credit on top.
+                    BigDecimal lowest = price.min(a.price[m + 1]).min(a.price[m + 2]);
+                    BigDecimal goodwill = BigDecimal.valueOf(r.between(10, 50)).min(
+                            lowest.divide(BigDecimal.valueOf(4), 0, RoundingMode.DOWN));
+                    inv.line("credit", "paid", local(a, goodwill, m).multiply(BigDecimal.valueOf(3)).negate(), start,
                             TimeAxis.monthStart(m + 3));
                 }
                 for (int j = 0; j < customerFacing.size(); j++) {
@@ -105,6 +110,11 @@ final class Billing {
             return r.chance(0.7) ? "open" : "paid";
         }
         return m == TimeAxis.MONTHS - 2 && r.chance(0.15) ? "open" : "paid";
+    }
+
+    /** The account's currency amount worth {@code eur} at the month's rate. */
+    private BigDecimal local(Account a, BigDecimal eur, int m) {
+        return fx.amountFor(eur, a.currency, m);
     }
 
     /** Amount for [from, to) at a monthly price, using the CONTRACT's 30.4375-day month. */

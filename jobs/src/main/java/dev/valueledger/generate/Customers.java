@@ -18,10 +18,14 @@ final class Customers {
             "bold", "clear", "true", "prime"};
     private static final String[] NOUN = {"wind", "harbor", "leaf", "peak", "stone", "field", "river", "forge",
             "lane", "works", "bridge", "labs"};
+    /** Lowest list price in any currency: keeps MRR positive under the largest credits. */
+    private static final long MIN_PRICE = 59;
     private static final String[] SEGMENT_CYCLE = {"enterprise", "smb", "mid_market", "smb", "smb", "mid_market",
             "smb", "smb", "mid_market", "smb"};
+    private static final Map<String, Double> SEGMENT_PROPENSITY = Map.of("smb", 0.92, "mid_market", 1.05,
+            "enterprise", 1.35);
     /** Expected monthly MRR lost to churn, in EUR, the same for every account (keeps trends parallel in levels). */
-    private static final double CHURN_EUR_PER_MONTH = 1.6;
+    private static final double CHURN_EUR_PER_MONTH = 1.0;
 
     private Customers() { }
 
@@ -42,6 +46,9 @@ final class Customers {
                 case "apac" -> r.chance(0.3) ? "EUR" : "USD";
                 default -> "USD";
             };
+            // Annual terms are sold in EUR only: an annual line in USD would move with the exchange rate
+            // every month, a multiplicative change that breaks parallel trends in levels.
+            boolean eur = currency.equals("EUR");
             String plan;
             int seats;
             double baseEur;
@@ -50,20 +57,20 @@ final class Customers {
                 case "smb" -> {
                     plan = r.chance(0.6) ? "starter" : "growth";
                     seats = 2 + r.poisson(3);
-                    baseEur = r.uniform(49, 199);
-                    annual = r.chance(0.2);
+                    baseEur = r.uniform(79, 249);
+                    annual = eur && r.chance(0.2);
                 }
                 case "mid_market" -> {
                     plan = r.chance(0.5) ? "growth" : "business";
                     seats = 6 + r.poisson(7);
                     baseEur = r.uniform(400, 1200);
-                    annual = r.chance(0.4);
+                    annual = eur && r.chance(0.4);
                 }
                 default -> {
                     plan = "enterprise";
                     seats = 15 + r.poisson(15);
                     baseEur = r.uniform(2500, 8000);
-                    annual = r.chance(0.7);
+                    annual = eur && r.chance(0.7);
                 }
             }
             String company = ADJ[r.between(0, ADJ.length - 1)] + NOUN[r.between(0, NOUN.length - 1)] + "-" + (i + 1);
@@ -75,7 +82,9 @@ final class Customers {
         }
         double mean = 0;
         for (Account a : accounts) {
-            a.weight = Math.sqrt(a.users) * a.engagement;
+            // Selection on level (segment) with a narrow spread: adopters of one Epic adopt the others
+            // only a little more than everybody else, so co-adoption barely biases a single Epic's estimate.
+            a.weight = SEGMENT_PROPENSITY.get(a.segment) * Math.pow(a.engagement, 0.15);
             mean += a.weight / accounts.size();
         }
         for (Account a : accounts) {
@@ -84,10 +93,9 @@ final class Customers {
         return List.copyOf(accounts);
     }
 
-    /** Walks the account's monthly price through 2024-10..2025-12 with churn and a possible comeback. */
+    /** Walks the account's monthly price (EUR) through 2024-10..2025-12 with churn and a possible comeback. */
     private static void subscription(Account a, double baseEur, Rng r) {
-        double listRate = FxRates.listRate(a.currency);
-        BigDecimal price = BigDecimal.valueOf(Math.round(baseEur / listRate));
+        BigDecimal price = BigDecimal.valueOf(Math.round(baseEur));
         int createdMonth = TimeAxis.monthIndex(a.created);
         int firstMonth = createdMonth < 0 ? 0 : a.annual ? createdMonth + 1 : createdMonth;
         int anniversary = TimeAxis.date(a.created).getMonthValue() % 12 + 1;
@@ -104,7 +112,7 @@ final class Customers {
                     a.termEnd[m] = termEnd;
                 }
             } else if (billed) {
-                double eur = price.doubleValue() * listRate;
+                double eur = price.doubleValue();
                 double hazard = Math.min(0.06, CHURN_EUR_PER_MONTH / Math.max(eur, 20));
                 boolean renewal = !monthly && m == termEnd;
                 boolean churns = monthly ? r.chance(hazard) : renewal && r.chance(1 - Math.pow(1 - hazard, 12));
@@ -127,8 +135,8 @@ final class Customers {
                 }
                 if (r.chance(0.12)) {
                     // Additive noise: the same distribution of EUR changes in every segment.
-                    long delta = Math.round(r.normal(4, 30) / listRate);
-                    if (delta != 0 && price.longValue() + delta >= 19) {
+                    long delta = Math.round(r.normal(4, 30));
+                    if (delta != 0 && price.longValue() + delta >= MIN_PRICE) {
                         price = price.add(BigDecimal.valueOf(delta));
                         if (monthly && r.chance(0.3)) {
                             a.changeDay[m] = r.between(2, 28);
@@ -195,8 +203,11 @@ final class Customers {
                 if (!r.chance(Math.min(0.95, epic.adoptShare * a.weight * boost))) {
                     continue;
                 }
-                long t = eligible + 60 + (long) (r.exponential(epic.adoptMeanDays / a.weight) * TimeAxis.DAY);
-                if (t < TimeAxis.END_S && a.activeAt(t)) {
+                // Adoption times run from the release for everybody: an account that starts later adopts
+                // only if its time falls after it starts. Starting the clock at sign-up instead would make new
+                // accounts catch up on every older feature at once, and co-adoption would then depend on tenure.
+                long t = epic.release + 60 + (long) (r.exponential(epic.adoptMeanDays / a.weight) * TimeAxis.DAY);
+                if (t >= eligible && t < TimeAxis.END_S && a.activeAt(t)) {
                     a.adoptedAt[j] = t;
                     epic.adopters++;
                 }

@@ -50,7 +50,8 @@ final class Portfolio {
         for (int pos = 0; pos < cf; pos++) {
             int k = order.get(pos);
             if (pos == 0) {
-                effects[k] = money(-rng.uniform(8, 25));
+                // Large enough to be told from zero at scale 1; small enough to keep every MRR positive.
+                effects[k] = money(-rng.uniform(25, 35));
             } else if (pos <= zeros) {
                 effects[k] = money(0);
             } else {
@@ -114,7 +115,7 @@ final class Portfolio {
         outcome.put("hypothesis", "If we ship " + humanise(feature).toLowerCase() + ", accounts will "
                 + (metric.equals("churn_rate") ? "churn less" : "grow " + metric.replace('_', ' ')));
         return new Epic(i, key, team, title, category, keys, release, releaseGiven, effect, exposures,
-                workStart, workEnd, e.uniform(0.22, 0.5), e.uniform(25, 70), outcome,
+                workStart, workEnd, e.uniform(0.18, 0.42), e.uniform(25, 70), outcome,
                 e.chance(0.08) ? Boolean.FALSE : null);
     }
 
