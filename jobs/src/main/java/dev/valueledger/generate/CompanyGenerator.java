@@ -28,6 +28,23 @@ public final class CompanyGenerator {
 
     public static GenerationSummary generate(String outUri, GeneratorOptions o) {
         long began = System.nanoTime();
+        Company company = plan(o);
+        Tally tally = new Tally();
+        try (OutputFiles files = new OutputFiles(outUri)) {
+            write(company, new InputLayout(files, tally, o.badRate(), o.seed()));
+            writeTruth(files, o, company.released(), tally);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new GenerationSummary(outUri, tally.rows(), tally.bad(), Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    /** Everything but the product events, small enough to hold in memory. */
+    private record Company(List<Org.Team> teams, List<Epic> epics, List<Epic> released, Delivery delivery,
+                           Planning planning, FxRates fx, List<Account> accounts, long seed) {
+    }
+
+    private static Company plan(GeneratorOptions o) {
         long seed = o.seed();
         double s = o.scale();
         int teamCount = Math.max(MIN_TEAMS, (int) Math.round(20 * s));
@@ -47,14 +64,13 @@ public final class CompanyGenerator {
         delivery.simulate();
         Planning planning = new Planning(teams, epics, seed);
         planning.plan();
-        FxRates fx = new FxRates(seed);
         List<Account> accounts = Customers.build(accountCount, seed);
         Customers.adopt(accounts, released, seed);
+        return new Company(teams, epics, released, delivery, planning, new FxRates(seed), accounts, seed);
+    }
 
-        OutputFiles files = new OutputFiles(outUri);
-        Tally tally = new Tally();
-        InputLayout layout = new InputLayout(files, tally, o.badRate(), seed);
-        Usage usage = new Usage(released, seed);
+    private static void write(Company c, InputLayout layout) throws IOException {
+        Usage usage = new Usage(c.released(), c.seed());
         ExecutorService pool = Executors.newFixedThreadPool(
                 Math.max(1, Math.min(InputLayout.EVENT_PARTS, Runtime.getRuntime().availableProcessors())));
         try {
@@ -64,54 +80,52 @@ public final class CompanyGenerator {
                 int part = p;
                 parts.add(pool.submit(() -> {
                     try (SourceWriter out = layout.openEventPart(part)) {
-                        usage.writePart(accounts, part, InputLayout.EVENT_PARTS, out);
+                        usage.writePart(c.accounts(), part, InputLayout.EVENT_PARTS, out);
                     }
                     return null;
                 }));
             }
             try (SourceWriter out = layout.open("teams")) {
-                writeTeams(teams, out);
+                writeTeams(c.teams(), out);
             }
             try (SourceWriter out = layout.open("epics")) {
-                writeEpics(epics, out, seed);
+                writeEpics(c.epics(), out, c.seed());
             }
             try (SourceWriter items = layout.open("work_items");
                  SourceWriter transitions = layout.open("work_item_transitions")) {
-                delivery.writeWorkItems(items, transitions);
+                c.delivery().writeWorkItems(items, transitions);
             }
             try (SourceWriter out = layout.open("pull_requests")) {
-                delivery.writePullRequests(out);
+                c.delivery().writePullRequests(out);
             }
             try (SourceWriter deployments = layout.open("deployments");
                  SourceWriter incidents = layout.open("incidents")) {
-                delivery.writeDeployments(deployments, incidents);
+                c.delivery().writeDeployments(deployments, incidents);
             }
             try (SourceWriter out = layout.open("accounts")) {
-                Customers.writeAccounts(accounts, out, seed);
+                Customers.writeAccounts(c.accounts(), out, c.seed());
             }
             try (SourceWriter out = layout.open("feature_exposures")) {
-                usage.writeExposures(accounts, out);
+                usage.writeExposures(c.accounts(), out);
             }
             try (SourceWriter out = layout.open("invoice_lines")) {
-                new Billing(fx, released, seed).write(accounts, out);
+                new Billing(c.fx(), c.released(), c.seed()).write(c.accounts(), out);
             }
             try (SourceWriter out = layout.open("fx_rates")) {
-                fx.write(out);
+                c.fx().write(out);
             }
             try (SourceWriter out = layout.open("team_costs")) {
-                planning.writeTeamCosts(out);
+                c.planning().writeTeamCosts(out);
             }
             try (SourceWriter out = layout.open("okrs")) {
-                planning.writeOkrs(out);
+                c.planning().writeOkrs(out);
             }
             try (SourceWriter out = layout.open("okr_checkins")) {
-                planning.writeCheckins(out);
+                c.planning().writeCheckins(out);
             }
             for (Future<?> f : parts) {
                 f.get();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("generation interrupted", e);
@@ -120,8 +134,6 @@ public final class CompanyGenerator {
         } finally {
             pool.shutdownNow();
         }
-        writeTruth(files, o, released, tally);
-        return new GenerationSummary(outUri, tally.rows(), tally.bad(), Duration.ofNanos(System.nanoTime() - began));
     }
 
     private static void writeTeams(List<Org.Team> teams, SourceWriter out) {

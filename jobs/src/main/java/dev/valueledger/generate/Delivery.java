@@ -540,7 +540,6 @@ final class Delivery {
     void writeDeployments(SourceWriter deploymentsOut, SourceWriter incidentsOut) {
         Rng rng = Rng.of(seed, "ops");
         int incident = 1000;
-        Map<String, List<Deployment>> prodByService = new LinkedHashMap<>();
         for (Deployment d : deployments) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("deployment_id", d.id);
@@ -553,7 +552,6 @@ final class Delivery {
             row.put("commit_shas", d.shas);
             deploymentsOut.write(row);
             if (d.environment.equalsIgnoreCase("production") && d.status.equals("success")) {
-                prodByService.computeIfAbsent(d.service, s -> new ArrayList<>()).add(d);
                 if (rng.chance(d.team.incidentRate())) {
                     long started = d.finished + 300 + (long) rng.exponential(8 * TimeAxis.HOUR);
                     incident = incident(incidentsOut, rng, incident, d.service, d.team, started,

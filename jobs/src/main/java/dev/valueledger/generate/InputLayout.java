@@ -120,12 +120,20 @@ final class InputLayout {
                     "loaded_cost", "loaded_cost", "abc", none,
                     r -> with(r, "loaded_cost", ((BigDecimal) r.get("loaded_cost")).add(new BigDecimal("100.00"))));
             case "okrs" -> new BadRecordRules(suffix("objective_id"), "team_id", "key_results",
-                    List.of(Map.of("kr_id", "KR-broken", "target", "abc")), none,
+                    List.of(brokenKeyResult()), none,
                     r -> with(r, "objective", r.get("objective") + " (reworded)"));
             case "okr_checkins" -> new BadRecordRules(suffix("kr_id"), "value", "value", "abc", none,
                     r -> with(r, "value", ((BigDecimal) r.get("value")).add(BigDecimal.ONE)));
             default -> throw new IllegalArgumentException(source);
         };
+    }
+
+    /** A key result whose target is not a number; ordered, so the bytes do not depend on hashing. */
+    private static Map<String, Object> brokenKeyResult() {
+        Map<String, Object> kr = new LinkedHashMap<>();
+        kr.put("kr_id", "KR-broken");
+        kr.put("target", "abc");
+        return kr;
     }
 
     private static String keyPrefix(Map<String, Object> row) {

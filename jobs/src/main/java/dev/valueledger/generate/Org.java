@@ -10,12 +10,12 @@ final class Org {
             {"reporting", "Reporting", "REP", "analytics"}, {"mobile", "Mobile", "MOB", "mobile"},
             {"platform", "Platform", "PLT", "platform"}, {"integrations", "Integrations", "INT", "integrations"},
             {"checkout", "Checkout", "CHK", "core"}, {"insights", "Insights", "INS", "analytics"},
-            {"identity", "Identity & Access", "IDN", "platform"}, {"workspace", "Workspace", "WSP", "workspace"},
+            {"identity", "Identity, Access & SSO", "IDN", "platform"}, {"workspace", "Workspace", "WSP", "workspace"},
             {"search", "Search", "SRC", "workspace"}, {"notifications", "Notifications", "NTF", "platform"},
             {"data", "Data Pipeline", "DAT", "analytics"}, {"growth", "Growth", "GRO", "core"},
             {"onboarding", "Onboarding", "ONB", "workspace"}, {"admin", "Admin Console", "ADM", "workspace"},
             {"security", "Security", "SEC", "platform"}, {"api", "Public API", "API", "integrations"},
-            {"mobile-web", "Mobile Web", "MWB", "mobile"}, {"collab", "Collaboration", "COL", "workspace"}};
+            {"mobile-web", "Mobile Web (\"Lite\")", "MWB", "mobile"}, {"collab", "Collaboration", "COL", "workspace"}};
     private static final String[][] PRODUCTS = {
             {"core", "prod-core", "Ledger Core"}, {"analytics", "prod-analytics", "Analytics"},
             {"mobile", "prod-mobile", "Mobile App"}, {"platform", "prod-platform", "Platform"},

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.BufferedWriter;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -14,14 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
 /** The output root on any Hadoop file system; files ending in {@code .gz} are gzip-compressed. */
-final class OutputFiles {
+final class OutputFiles implements Closeable {
     private final FileSystem fs;
     private final Path root;
 
     OutputFiles(String outUri) {
         try {
             this.root = new Path(outUri);
-            this.fs = FileSystem.get(root.toUri(), new Configuration());
+            // A private instance: switching checksums off must not touch the cached one Spark shares.
+            this.fs = FileSystem.newInstance(root.toUri(), new Configuration());
             // Checksum side files (.crc) are clutter in an input folder; nothing here reads them.
             fs.setWriteChecksum(false);
             fs.mkdirs(root);
@@ -41,5 +43,10 @@ final class OutputFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + relative + " under " + root, e);
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        fs.close();
     }
 }
