@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The customer base: accounts, their subscription paths (additive price noise with one distribution
@@ -174,8 +175,8 @@ final class Customers {
             a.adoptedAt = new long[customerFacing.size()];
             a.exposedAt = new long[customerFacing.size()];
             a.exposedOn = new boolean[customerFacing.size()];
-            java.util.Arrays.fill(a.adoptedAt, -1);
-            java.util.Arrays.fill(a.exposedAt, -1);
+            Arrays.fill(a.adoptedAt, -1);
+            Arrays.fill(a.exposedAt, -1);
         }
         for (int j = 0; j < customerFacing.size(); j++) {
             Epic epic = customerFacing.get(j);

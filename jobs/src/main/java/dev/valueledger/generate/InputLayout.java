@@ -1,7 +1,6 @@
 package dev.valueledger.generate;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import static dev.valueledger.generate.BadRecordRules.replace;
 import static dev.valueledger.generate.BadRecordRules.set;
 import static dev.valueledger.generate.BadRecordRules.suffix;
 import static dev.valueledger.generate.BadRecordRules.with;
+import java.time.OffsetDateTime;
 
 /**
  * The canonical input layout of CONTRACT §1 as files: each source's file name, format and columns,
@@ -143,14 +143,14 @@ final class InputLayout {
 
     private static Map<String, Object> resolvedBeforeCreated(Map<String, Object> row) {
         Map<String, Object> r = new LinkedHashMap<>(row);
-        long created = java.time.OffsetDateTime.parse((String) r.get("created_at")).toEpochSecond();
+        long created = OffsetDateTime.parse((String) r.get("created_at")).toEpochSecond();
         r.put("status", "Done");
         r.put("resolved_at", TimeAxis.utc(created - 3 * TimeAxis.DAY));
         return r;
     }
 
     private static Map<String, Object> resolvedBeforeStarted(Map<String, Object> row) {
-        long started = java.time.OffsetDateTime.parse((String) row.get("started_at")).toEpochSecond();
+        long started = OffsetDateTime.parse((String) row.get("started_at")).toEpochSecond();
         return with(row, "resolved_at", TimeAxis.utc(started - 2 * TimeAxis.HOUR));
     }
 
@@ -162,9 +162,5 @@ final class InputLayout {
     private static Map<String, Object> positiveCredit(Map<String, Object> row) {
         Map<String, Object> r = with(row, "kind", "credit");
         return with(r, "amount", ((BigDecimal) row.get("amount")).abs().add(BigDecimal.ONE));
-    }
-
-    static List<String> allSources() {
-        return new ArrayList<>(dev.valueledger.config.SourceNames.ALL);
     }
 }

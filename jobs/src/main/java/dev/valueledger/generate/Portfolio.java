@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.LocalDate;
 
 /**
  * Plans the Epics: categories, customer-facing ones with feature keys, staggered releases and the
@@ -25,8 +26,8 @@ final class Portfolio {
             "the mobile sync", "audit logs", "permissions", "the reporting cache", "webhook retries", "CSV parsing"};
     private static final double[] OTHER_CATEGORY_WEIGHTS = {0.42, 0.18, 0.14, 0.18, 0.08};
     private static final String[] CATEGORIES = {"feature", "defect", "risk", "debt", "innovation"};
-    private static final long FIRST_RELEASE = TimeAxis.epoch(java.time.LocalDate.of(2025, 2, 3));
-    private static final long LAST_RELEASE = TimeAxis.epoch(java.time.LocalDate.of(2025, 9, 26));
+    private static final long FIRST_RELEASE = TimeAxis.epoch(LocalDate.of(2025, 2, 3));
+    private static final long LAST_RELEASE = TimeAxis.epoch(LocalDate.of(2025, 9, 26));
 
     private Portfolio() { }
 
@@ -101,7 +102,7 @@ final class Portfolio {
         }
         // Work finishes just before a deployment release, or weeks before a dark launch switched on later.
         long workEnd = release - (releaseGiven ? (long) (e.uniform(7, 21) * TimeAxis.DAY) : 2 * TimeAxis.HOUR);
-        long workStart = Math.max(TimeAxis.epoch(java.time.LocalDate.of(2024, 9, 1)),
+        long workStart = Math.max(TimeAxis.epoch(LocalDate.of(2024, 9, 1)),
                 release - (long) (e.uniform(60, 140) * TimeAxis.DAY));
         Map<String, Object> outcome = new LinkedHashMap<>();
         String[] metrics = {"mrr", "adoption_rate", "active_accounts", "churn_rate", "event:report_run"};
@@ -128,7 +129,7 @@ final class Portfolio {
             case "innovation" -> "Explore ML-assisted " + topic;
             default -> "Internal tooling for " + topic + ", v" + e.between(2, 4);
         };
-        long start = e.betweenLong(TimeAxis.HISTORY_START_S, TimeAxis.epoch(java.time.LocalDate.of(2025, 11, 20)));
+        long start = e.betweenLong(TimeAxis.HISTORY_START_S, TimeAxis.epoch(LocalDate.of(2025, 11, 20)));
         long end = start + (long) (e.uniform(25, 150) * TimeAxis.DAY);
         Map<String, Object> outcome = null;
         if (category.equals("defect") && e.chance(0.5)) {

@@ -1,6 +1,5 @@
 package dev.valueledger.generate;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -67,9 +66,5 @@ final class TimeAxis {
 
     static String utc(long epochSecond) {
         return ts(epochSecond, ZoneOffset.UTC);
-    }
-
-    static Instant instant(long epochSecond) {
-        return Instant.ofEpochSecond(epochSecond);
     }
 }
