@@ -40,6 +40,9 @@ final class WorkItem {
             t.after(rng.exponential(6 * TimeAxis.DAY) + TimeAxis.HOUR).go(rng.chance(0.3) ? "Won't Do" : "Done");
             return;
         }
+        if (rng.chance(0.06)) {
+            return; // parked in the backlog: still open when the data ends
+        }
         t.at = Math.max(t.at + (long) rng.exponential(4 * TimeAxis.DAY) + TimeAxis.HOUR, notBefore);
         if (rng.chance(0.15)) {
             t.go("Selected for Development").after(rng.exponential(2 * TimeAxis.DAY) + 600);
