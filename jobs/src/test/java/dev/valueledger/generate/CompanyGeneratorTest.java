@@ -5,7 +5,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -99,8 +102,8 @@ class CompanyGeneratorTest {
         });
         try (var parts = Files.list(small.resolve("product_events"))) {
             assertTrue(parts.count() > 1, "product_events is a folder of several files");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         assertTrue(Files.exists(small.resolve("_truth.json")));
     }
@@ -280,7 +283,7 @@ class CompanyGeneratorTest {
         for (String line : sourceLines(tmp, "product_events")) {
             try {
                 GeneratedInput.JSON.readTree(line);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 brokenJson++;
             }
         }
@@ -318,7 +321,7 @@ class CompanyGeneratorTest {
         assertEquals(new BigDecimal("25.51"), FxRates.closestAmount(new BigDecimal("23.47"), new BigDecimal("0.92")));
         // At 1.5 no USD amount gives 10.01 EUR (6.67 -> 10.005 -> 10.00, 6.68 -> 10.02): one cent is the best.
         BigDecimal a = FxRates.closestAmount(new BigDecimal("10.01"), new BigDecimal("1.5"));
-        BigDecimal back = a.multiply(new BigDecimal("1.5")).setScale(2, java.math.RoundingMode.HALF_EVEN);
+        BigDecimal back = a.multiply(new BigDecimal("1.5")).setScale(2, RoundingMode.HALF_EVEN);
         assertEquals(new BigDecimal("0.01"), back.subtract(new BigDecimal("10.01")).abs());
     }
 
