@@ -20,18 +20,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 
-/**
- * R did's aggte: simple, group, dynamic (event time) and calendar aggregations of ATT(g,t) with
- * cohort-size weights, and their analytic standard errors from unit influence functions that
- * include the estimation effect of the weights (CONTRACT §2 Impact, §4 estimate).
- *
- * <p>Each aggregate is a linear functional of the cell influences plus a term in the unit's
- * cohort: R's weight influence (get_agg_inf_func + wif) times the ATTs reduces, for weights
- * pg_k / S over kept cells K, to (1/S) * sum over kept cells of the unit's own cohort of
- * (ATT_k - aggregate). The functionals are built on the driver from the small cell table; the
- * units' influences are combined and reduced in Spark.
- */
+/** R did's aggte (simple, group, dynamic, calendar) with cohort-size weights and analytic influence-function SEs (CONTRACT §2 Impact, §4). */
 public final class Aggregation {
+
+    // Each aggregate is a linear functional of the cell influences plus a term in the unit's
+    // cohort. R's weight influence (wif, passed to get_agg_inf_func) times the ATTs reduces, for
+    // weights pg_k / S over the kept cells, to (1/S) * sum over the kept cells of the unit's own
+    // cohort of (ATT_k - aggregate): the part in -pg_k sums to zero. So the functionals are built
+    // on the driver from the small cell table, and only the units' influences go through Spark.
 
     private Aggregation() { }
 

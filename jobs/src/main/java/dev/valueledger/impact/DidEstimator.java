@@ -22,11 +22,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
-/**
- * Group-time average treatment effects ATT(g,t) of Callaway and Sant'Anna (2021) with analytic
- * standard errors on any balanced panel, as R did 2.5.1's att_gt without covariates and with a
- * varying base period (CONTRACT §2 Impact, §4 estimate).
- */
+/** ATT(g,t) of Callaway and Sant'Anna with analytic SEs on any balanced panel, as R did 2.5.1's att_gt, varying base (CONTRACT §2 Impact, §4). */
 public final class DidEstimator {
 
     private final String unitCol;

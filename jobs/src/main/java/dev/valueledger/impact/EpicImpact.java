@@ -38,12 +38,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-/**
- * The causal effect of every Epic on account MRR and retention in a quarter: staggered
- * difference-in-differences of Callaway and Sant'Anna on the Epic x account x month panel, with
- * clean controls, event study, bootstrap intervals and a verdict (CONTRACT §2 Impact, Attributed
- * MRR; §3 epic_impact, epic_impact_event_study).
- */
+/** Each Epic's causal effect on account MRR and retention per quarter, with event study and verdict (CONTRACT §2 Impact, Attributed MRR; §3 epic_impact*). */
 public final class EpicImpact {
 
     private static final List<String> KEYS = List.of("epic_key", "outcome");

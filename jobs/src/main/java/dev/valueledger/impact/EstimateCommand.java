@@ -26,10 +26,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-/**
- * {@code valueledger estimate}: ATT(g,t) and R's four aggregations with analytic standard errors
- * on a user's balanced panel, written as attgt.csv and aggte.csv in R did's layout (CONTRACT §4).
- */
+/** {@code valueledger estimate}: ATT(g,t) and R's aggregations on a user's panel, as attgt.csv and aggte.csv in R did's layout (CONTRACT §4). */
 public final class EstimateCommand {
 
     private EstimateCommand() { }

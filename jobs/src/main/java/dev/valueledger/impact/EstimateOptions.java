@@ -7,10 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/**
- * Arguments of {@code valueledger estimate} (CONTRACT §4): {@code --panel FILE --unit COL --time COL
- * --outcome COL --cohort COL [--control never|not-yet] [--out DIR]}.
- */
+/** Arguments of {@code valueledger estimate --panel FILE --unit COL --time COL --outcome COL --cohort COL [--control never|not-yet] [--out DIR]} (CONTRACT §4). */
 public record EstimateOptions(String panel, String unit, String time, String outcome, String cohort,
                               ControlGroup control, String out) {
 

@@ -16,14 +16,11 @@ import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.var_pop;
 import static org.apache.spark.sql.functions.when;
 
-/**
- * ATT(g,t), its analytic standard error and each unit's influence on it, from unit-level
- * comparisons (CONTRACT §2 Impact: group means of Y_t - Y_base, treated minus controls).
- *
- * <p>Input columns: the key columns, {@code g}, {@code t}, {@code unit}, {@code treated}
- * (boolean; false = control) and {@code dy} (Y_t - Y_base, double).
- */
+/** ATT(g,t), its analytic standard error and each unit's influence on it, from unit comparisons (CONTRACT §2 Impact). */
 public final class GroupTimeEffects {
+
+    // Comparisons, the input of both methods: the key columns, g, t, unit, treated (false =
+    // control) and dy = Y_t - Y_base as double; one row per unit taking part in a cell.
 
     private GroupTimeEffects() { }
 

@@ -17,17 +17,14 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
-/**
- * Standard errors of aggregates from a seeded unit-level multiplier bootstrap, as R did's mboot
- * (CONTRACT §2 Impact: "seeded account-level multiplier bootstrap").
- *
- * <p>Draw b perturbs the estimate by sum over units of xi(unit, b) * psi(unit), with Rademacher
- * weights xi = +-1 from a hash of (seed, unit, b), so the same seed gives the same draws on any
- * cluster and a unit keeps its weight across aggregates (and Epics) within a draw. All draws are
- * one aggregation over an explode of draw numbers. The standard error is R's robust one: the
- * interquartile range of the draws divided by that of the standard normal.
- */
+/** Standard errors of aggregates from a seeded unit-level multiplier bootstrap, as R did's mboot (CONTRACT §2 Impact). */
 public final class MultiplierBootstrap {
+
+    // Draw b perturbs the estimate by the sum over units of xi(unit, b) * psi(unit), Rademacher
+    // weights xi = +-1 from a hash of (seed, unit, b): the same seed gives the same draws on any
+    // cluster, and a unit keeps its weight across aggregates (and Epics) within a draw. All draws
+    // are one aggregation over an explode of draw numbers. The standard error is R's robust one:
+    // the interquartile range of the draws over that of the standard normal.
 
     /** qnorm(0.75) - qnorm(0.25). */
     static final double NORMAL_IQR = 1.3489795003921634;

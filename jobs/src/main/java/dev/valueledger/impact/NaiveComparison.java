@@ -12,12 +12,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
-/**
- * The naive comparison the causal estimate replaces (CONTRACT §2 Impact): per Epic, mean monthly
- * MRR of adopters from their adoption month on minus that of the other accounts, over the months
- * from the Epic's first adoption to the quarter's last month. Selection into adoption biases it.
- */
+/** Per Epic, mean post-release MRR of adopters minus other accounts: the biased comparison Impact replaces (CONTRACT §2 Impact). */
 public final class NaiveComparison {
+
+    // Adopters count from their own adoption month, others from the Epic's first adoption, both
+    // up to the quarter's last month. Accounts that adopt differ from those that do not, so this
+    // mixes the effect with selection; tests and the lead use it to show that bias.
 
     private NaiveComparison() { }
 
