@@ -24,10 +24,10 @@ class MultiplierBootstrapTest extends SparkTestBase {
             rows.add(row("a", "u" + i, psi));
         }
         Dataset<Row> influence = df("agg STRING, unit STRING, psi DOUBLE", rows.toArray(new Object[0][]));
-        double se = MultiplierBootstrap.standardErrors(influence, List.of("agg"), 999, 20240101L).first().getDouble(1);
+        double se = MultiplierBootstrap.standardErrors(influence, List.of(), List.of("agg"), 999, 20240101L).first().getDouble(1);
         // With 999 draws the IQR-based estimate is within a few percent; 10% leaves room.
         assertEquals(Math.sqrt(sumSq), se, 0.10 * Math.sqrt(sumSq));
-        double again = MultiplierBootstrap.standardErrors(influence, List.of("agg"), 999, 20240101L).first().getDouble(1);
+        double again = MultiplierBootstrap.standardErrors(influence, List.of(), List.of("agg"), 999, 20240101L).first().getDouble(1);
         assertEquals(se, again, 0.0, "a seed fixes the draws");
     }
 }
