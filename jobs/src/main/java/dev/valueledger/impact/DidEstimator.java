@@ -1,5 +1,6 @@
 package dev.valueledger.impact;
 
+import dev.valueledger.UserError;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +20,7 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -68,8 +70,23 @@ public final class DidEstimator {
         for (Row r : p.select("period").distinct().orderBy("period").collectAsList()) {
             periods.add(r.getInt(0));
         }
+        if (periods.isEmpty()) {
+            throw new UserError("the panel has no rows");
+        }
         int first = periods.get(0);
         int last = periods.get(periods.size() - 1);
+        if (control == ControlGroup.NOT_YET_TREATED) {
+            // R did without a never-treated group: the last cohort to be treated becomes the
+            // control, and periods from its treatment on (no control left) are dropped.
+            Row r = p.agg(count(when(col("cohort").equalTo(0).or(col("cohort").gt(last)), lit(1))), max("cohort")).first();
+            if (r.getLong(0) == 0 && !r.isNullAt(1)) {
+                int latest = r.getInt(1);
+                p = p.filter(col("period").lt(latest))
+                        .withColumn("cohort", when(col("cohort").geq(latest), lit(0)).otherwise(col("cohort")));
+                periods.removeIf(x -> x >= latest);
+                last = periods.get(periods.size() - 1);
+            }
+        }
 
         // R's did: a cohort after the last period is never treated within the panel; units
         // treated in the first period have no untreated base and are dropped.

@@ -52,4 +52,13 @@ class DidEstimatorTest extends SparkTestBase {
         assertEquals(1.5, c.get("2/2").att(), 1e-12);
         assertEquals(4, c.size(), "cells (2,2) (2,3) (3,2) (3,3)");
     }
+
+    @Test
+    void notYetTreatedWithoutNeverTreatedUsesTheLastCohortAsR() {
+        // Only A (2) and B (3): as R did, B becomes the control and period 3 is dropped, leaving
+        // cell (2,2): A dy 3 - 1 = 2 against B 1 - 1 = 0.
+        List<Aggregation.Cell> cells = new DidEstimator("unit", "period", "y", "cohort", ControlGroup.NOT_YET_TREATED)
+                .estimate(panel().filter("unit IN ('A', 'B')")).collectCells();
+        assertEquals(List.of(new Aggregation.Cell(2, 2, 2.0, 0.0)), cells);
+    }
 }
