@@ -196,20 +196,20 @@ public final class Aggregation {
         List<String> cohortKey = new ArrayList<>(keys);
         cohortKey.add("cohort");
         Dataset<Row> fromCells = cellInfluence
-                .join(broadcast(spark.createDataFrame(weightRows, weights)), GroupTimeEffects.scalaSeq(cellKey))
-                .select(GroupTimeEffects.withExtra(GroupTimeEffects.cols(keys, "agg", "unit"),
+                .join(broadcast(spark.createDataFrame(weightRows, weights)), Cols.seq(cellKey))
+                .select(Cols.plus(Cols.of(keys, "agg", "unit"),
                         col("w").multiply(col("psi")).as("v")));
         Dataset<Row> fromWeights = unitCohorts
-                .join(broadcast(spark.createDataFrame(termRows, terms)), GroupTimeEffects.scalaSeq(cohortKey))
-                .select(GroupTimeEffects.withExtra(GroupTimeEffects.cols(keys, "agg", "unit"), col("c").as("v")));
+                .join(broadcast(spark.createDataFrame(termRows, terms)), Cols.seq(cohortKey))
+                .select(Cols.plus(Cols.of(keys, "agg", "unit"), col("c").as("v")));
         return fromCells.unionByName(fromWeights)
-                .groupBy(GroupTimeEffects.cols(keys, "agg", "unit"))
+                .groupBy(Cols.of(keys, "agg", "unit"))
                 .agg(sum("v").as("psi"));
     }
 
     /** Analytic standard error of every aggregate: sqrt(sum over units of psi^2). Columns: keys, agg, se. */
     public static Dataset<Row> analyticSe(Dataset<Row> unitInfluence, List<String> keys) {
-        return unitInfluence.groupBy(GroupTimeEffects.cols(keys, "agg"))
+        return unitInfluence.groupBy(Cols.of(keys, "agg"))
                 .agg(sqrt(sum(col("psi").multiply(col("psi")))).as("se"));
     }
 

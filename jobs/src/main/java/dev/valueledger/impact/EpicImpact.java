@@ -106,62 +106,34 @@ public final class EpicImpact {
     public static Result compute(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig cfg, Quarter q) {
         AppConfig.Attribution a = cfg.attribution();
         ControlGroup control = ControlGroup.parse(a.controlGroup());
-        SparkSession spark = accountMonthly.sparkSession();
         int last = q.end().getYear() * 12 + q.end().getMonthValue() - 2;
 
-        // Estimates are statistics with standard errors, computed in double; the money figure
-        // derived from them (attributed_mrr) goes back to DECIMAL, rounded half-even to the cent.
-        Dataset<Row> monthly = accountMonthly.select(col("account_id"), Periods.monthIndex(col("month")).as("p"),
-                        col("mrr").cast("double").as("mrr"), col("active").cast("double").as("active"))
-                .filter(col("p").leq(last));
-        Row bounds = monthly.agg(min("p")).first();
-        // No months: first = last leaves no estimable cohort, so every table comes out empty.
-        int first = bounds.isNullAt(0) ? last : bounds.getInt(0);
-
-        Dataset<Row> adopted = adoptions
-                .select(col("epic_key"), col("account_id"), Periods.monthIndex(col("cohort_month")).as("cohort"),
-                        col("method").equalTo("exposure").as("itt"))
-                .groupBy("epic_key", "account_id").agg(min("cohort").as("cohort"), max("itt").as("itt"));
-        // R did: a cohort after the last month is not treated within the panel; one in the first
-        // month has no untreated base and its accounts leave that Epic's estimation.
-        Column estimable = col("cohort").gt(first).and(col("cohort").leq(last));
-        Dataset<Row> epics = adopted.filter(estimable).groupBy("epic_key").agg(max("itt").as("itt"));
-
-        Dataset<Row> accounts = monthly.groupBy("account_id")
-                .agg(map_from_entries(collect_list(struct(col("p"), struct(col("mrr"), col("active"))))).as("ys"))
-                .join(adopted.groupBy("account_id").agg(collect_list(struct(col("epic_key"), col("cohort"))).as("adopted")),
-                        GroupTimeEffects.scalaSeq(List.of("account_id")), "left");
-
-        Dataset<Row> assignment = epics.select("epic_key").crossJoin(accounts.select("account_id"))
-                .join(adopted.select("epic_key", "account_id", "cohort"),
-                        GroupTimeEffects.scalaSeq(List.of("epic_key", "account_id")), "left")
-                .withColumn("cohort", when(col("cohort").isNull().or(col("cohort").gt(last)), lit(0)).otherwise(col("cohort")))
-                .filter(col("cohort").equalTo(0).or(col("cohort").gt(first)))
-                .cache();
-
-        Dataset<Row> cells = adopted.filter(estimable).select(col("epic_key").as("cell_epic"), col("cohort").as("g")).distinct()
-                .withColumn("e", explode(sequence(lit(-a.preMonths()), lit(a.postMonths() - 1))))
-                .withColumn("t", col("g").plus(col("e")))
-                .filter(col("t").gt(first).and(col("t").leq(last)))
-                .withColumn("base", when(col("t").geq(col("g")), col("g").minus(1)).otherwise(col("t").minus(1)))
-                .drop("e");
-
-        Column treated = col("cohort").equalTo(col("g"));
-        Column comparisonWith = col("epic_key").equalTo(col("cell_epic")).and(treated
-                .or(control.isControl(col("cohort"), col("g"), col("t")).and(cleanControl(a.cleanControlMonths()))));
-        Column ys = col("ys");
-        Dataset<Row> comparisons = assignment.join(accounts, "account_id").join(broadcast(cells), comparisonWith)
-                .select(col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"),
-                        explode(array(
-                                struct(lit("mrr").as("outcome"), dy(ys, "mrr").as("dy")),
-                                struct(lit("active").as("outcome"), dy(ys, "active").as("dy")))).as("o"))
-                .select(col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"), col("treated"), col("o.dy").as("dy"))
-                .filter(col("dy").isNotNull())
-                .cache();
+        EpicPanel.Panel panel = EpicPanel.build(accountMonthly, adoptions, a, control, last);
+        Dataset<Row> comparisons = panel.comparisons();
+        Dataset<Row> assignment = panel.assignment();
+        Dataset<Row> epics = panel.epics();
 
         Dataset<Row> cellStats = GroupTimeEffects.cells(comparisons, KEYS).cache();
         Dataset<Row> influence = GroupTimeEffects.influence(comparisons, cellStats, KEYS);
 
+        Dataset<Row> estimates = estimates(cellStats, influence, assignment, a, q);
+        Dataset<Row> eventStudy = estimates.filter(col("agg").startsWith("dynamic:"))
+                .select("quarter", "epic_key", "outcome", "event_month", "estimate", "std_error", "ci_low", "ci_high");
+        Dataset<Row> impact = impactTable(estimates, eventStudy, comparisons, epics, cfg, control);
+
+        Dataset<Row> attgt = cellStats.select(lit(q.label()).as("quarter"), col("epic_key"), col("outcome"),
+                Periods.monthLabel(col("g")).as("cohort"), Periods.monthLabel(col("t")).as("month"), col("att"),
+                col("se").as("std_error"), col("n_treated"), col("n_control"));
+        return new Result(impact, eventStudy, attgt);
+    }
+
+    /**
+     * The Epic's effect (id {@value #EFFECT}) and its event-study months per Epic and outcome:
+     * epic_key, outcome, agg, event_month, estimate, std_error, ci_low, ci_high, quarter.
+     */
+    private static Dataset<Row> estimates(Dataset<Row> cellStats, Dataset<Row> influence, Dataset<Row> assignment,
+                                          AppConfig.Attribution a, Quarter q) {
+        SparkSession spark = cellStats.sparkSession();
         // Per Epic and outcome the effect and the event study as functionals of its cells
         // (small tables on the driver; the unit-level work stays in Spark).
         Map<String, Map<Integer, Long>> sizes = new HashMap<>();
@@ -207,14 +179,18 @@ public final class EpicImpact {
                         .add("epic_key", DataTypes.StringType).add("outcome", DataTypes.StringType)
                         .add("agg", DataTypes.StringType).add("event_month", DataTypes.IntegerType)
                         .add("estimate", DataTypes.DoubleType))
-                .join(se, GroupTimeEffects.scalaSeq(perAggregate), "left")
+                .join(se, Cols.seq(perAggregate), "left")
                 .withColumn("ci_low", col("estimate").minus(col("std_error").multiply(z)))
                 .withColumn("ci_high", col("estimate").plus(col("std_error").multiply(z)))
                 .withColumn("quarter", lit(q.label()))
                 .cache();
+        return estimates;
+    }
 
-        Dataset<Row> eventStudy = estimates.filter(col("agg").startsWith("dynamic:"))
-                .select("quarter", "epic_key", "outcome", "event_month", "estimate", "std_error", "ci_low", "ci_high");
+    /** One epic_impact row per Epic and outcome: counts, pre-trend check, verdict and attributed MRR. */
+    private static Dataset<Row> impactTable(Dataset<Row> estimates, Dataset<Row> eventStudy, Dataset<Row> comparisons,
+                                            Dataset<Row> epics, AppConfig cfg, ControlGroup control) {
+        AppConfig.Attribution a = cfg.attribution();
         Column excludesZero = col("ci_low").gt(0).or(col("ci_high").lt(0));
         Dataset<Row> preTrend = eventStudy.filter(col("event_month").lt(0)).groupBy("epic_key", "outcome")
                 .agg(max(abs(col("estimate"))).as("max_abs_pre_trend"),
@@ -229,8 +205,8 @@ public final class EpicImpact {
         Column verdict = when(tooFew.or(not(preTrendOk)).or(not(excludesZero)).or(col("std_error").isNull()), lit("inconclusive"))
                 .when(col("estimate").gt(0), lit("positive")).otherwise(lit("negative"));
         Dataset<Row> impact = estimates.filter(col("agg").equalTo(EFFECT))
-                .join(counts, GroupTimeEffects.scalaSeq(KEYS))
-                .join(preTrend, GroupTimeEffects.scalaSeq(KEYS), "left")
+                .join(counts, Cols.seq(KEYS))
+                .join(preTrend, Cols.seq(KEYS), "left")
                 .join(epics, "epic_key")
                 .withColumn("method", when(col("itt"), lit("callaway_santanna_did_itt")).otherwise(lit("callaway_santanna_did")))
                 .withColumn("control_group", lit(control.label()))
@@ -244,25 +220,6 @@ public final class EpicImpact {
                 .select("quarter", "epic_key", "outcome", "method", "control_group", "n_treated", "n_control", "estimate",
                         "std_error", "ci_low", "ci_high", "max_abs_pre_trend", "pre_trend_ok", "verdict",
                         "attributed_mrr", "scale_factor", "currency");
-
-        Dataset<Row> attgt = cellStats.select(lit(q.label()).as("quarter"), col("epic_key"), col("outcome"),
-                Periods.monthLabel(col("g")).as("cohort"), Periods.monthLabel(col("t")).as("month"), col("att"),
-                col("se").as("std_error"), col("n_treated"), col("n_control"));
-        return new Result(impact, eventStudy, attgt);
-    }
-
-    /** Y_t - Y_base of one outcome from an account's month -> (mrr, active) map. */
-    private static Column dy(Column ys, String outcome) {
-        return element_at(ys, col("t")).getField(outcome).minus(element_at(ys, col("base")).getField(outcome));
-    }
-
-    /**
-     * A control is clean for Epic e's cell (g, t) unless it adopted another Epic in a month from
-     * k months before the earlier of (base, t) to k months after the later: such an account's
-     * difference Y_t - Y_base may carry that Epic's effect (or its anticipation).
-     */
-    private static Column cleanControl(int k) {
-        return not(expr("coalesce(exists(adopted, x -> x.epic_key <> epic_key"
-                + " AND x.cohort BETWEEN least(base, t) - " + k + " AND greatest(base, t) + " + k + "), false)"));
+        return impact;
     }
 }

@@ -32,7 +32,7 @@ public final class GroupTimeEffects {
     public static Dataset<Row> cells(Dataset<Row> comparisons, List<String> keys) {
         Column treated = col("treated");
         Column control = col("treated").equalTo(lit(false));
-        return comparisons.groupBy(cols(keys, "g", "t"))
+        return comparisons.groupBy(Cols.of(keys, "g", "t"))
                 .agg(count(when(treated, lit(1))).as("n_treated"),
                         count(when(control, lit(1))).as("n_control"),
                         avg(when(treated, col("dy"))).as("mean_treated"),
@@ -56,29 +56,10 @@ public final class GroupTimeEffects {
         List<String> on = new ArrayList<>(keys);
         on.add("g");
         on.add("t");
-        Dataset<Row> stats = cells.select(cols(on, "n_treated", "n_control", "mean_treated", "mean_control"));
+        Dataset<Row> stats = cells.select(Cols.of(on, "n_treated", "n_control", "mean_treated", "mean_control"));
         Column psi = when(col("treated"), col("dy").minus(col("mean_treated")).divide(col("n_treated")))
                 .otherwise(col("mean_control").minus(col("dy")).divide(col("n_control")));
-        return comparisons.join(broadcast(stats), scalaSeq(on))
-                .select(withExtra(cols(on, "unit"), psi.as("psi")));
-    }
-
-    static Column[] cols(List<String> names, String... more) {
-        List<Column> out = new ArrayList<>();
-        names.forEach(n -> out.add(col(n)));
-        for (String m : more) {
-            out.add(col(m));
-        }
-        return out.toArray(new Column[0]);
-    }
-
-    static Column[] withExtra(Column[] base, Column... extra) {
-        Column[] out = java.util.Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, out, base.length, extra.length);
-        return out;
-    }
-
-    static scala.collection.Seq<String> scalaSeq(List<String> names) {
-        return scala.collection.JavaConverters.asScalaBuffer(new ArrayList<>(names)).toSeq();
+        return comparisons.join(broadcast(stats), Cols.seq(on))
+                .select(Cols.plus(Cols.of(on, "unit"), psi.as("psi")));
     }
 }

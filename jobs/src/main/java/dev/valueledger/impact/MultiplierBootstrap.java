@@ -50,7 +50,7 @@ public final class MultiplierBootstrap {
     public static Dataset<Row> standardErrors(Dataset<Row> unitInfluence, List<String> rowKeys, List<String> columnKeys,
                                               int draws, long seed) {
         SparkSession spark = unitInfluence.sparkSession();
-        List<Row> columnValues = unitInfluence.select(GroupTimeEffects.cols(columnKeys)).distinct().collectAsList();
+        List<Row> columnValues = unitInfluence.select(Cols.of(columnKeys)).distinct().collectAsList();
         List<Row> slotRows = new ArrayList<>();
         List<Object> slots = new ArrayList<>();
         StructType slotSchema = new StructType();
@@ -71,8 +71,8 @@ public final class MultiplierBootstrap {
 
         List<String> perUnit = new ArrayList<>(rowKeys);
         perUnit.add("unit");
-        Dataset<Row> wide = unitInfluence.join(broadcast(slotTable), GroupTimeEffects.scalaSeq(columnKeys))
-                .groupBy(GroupTimeEffects.cols(perUnit)).pivot("slot", slots).agg(sum("psi"));
+        Dataset<Row> wide = unitInfluence.join(broadcast(slotTable), Cols.seq(columnKeys))
+                .groupBy(Cols.of(perUnit)).pivot("slot", slots).agg(sum("psi"));
 
         Column xi = when(pmod(xxhash64(lit(seed), col("unit").cast("string"), col("draw")), lit(2L)).equalTo(0), lit(1.0))
                 .otherwise(lit(-1.0));
@@ -84,15 +84,15 @@ public final class MultiplierBootstrap {
         List<String> perSlot = new ArrayList<>(rowKeys);
         perSlot.add("slot");
         Dataset<Row> se = wide.withColumn("draw", explode(sequence(lit(1), lit(draws))))
-                .groupBy(GroupTimeEffects.cols(perDraw))
+                .groupBy(Cols.of(perDraw))
                 .agg(deviations[0], java.util.Arrays.copyOfRange(deviations, 1, deviations.length))
-                .select(GroupTimeEffects.withExtra(GroupTimeEffects.cols(perDraw), explode(array(longForm)).as("d")))
-                .select(GroupTimeEffects.withExtra(GroupTimeEffects.cols(rowKeys), col("d.slot").as("slot"), col("d.deviation").as("deviation")))
+                .select(Cols.plus(Cols.of(perDraw), explode(array(longForm)).as("d")))
+                .select(Cols.plus(Cols.of(rowKeys), col("d.slot").as("slot"), col("d.deviation").as("deviation")))
                 .filter(col("deviation").isNotNull())
-                .groupBy(GroupTimeEffects.cols(perSlot))
+                .groupBy(Cols.of(perSlot))
                 .agg(expr("percentile(deviation, 0.75) - percentile(deviation, 0.25)").divide(NORMAL_IQR).as("std_error"));
         List<String> out = new ArrayList<>(rowKeys);
         out.addAll(columnKeys);
-        return se.join(broadcast(slotTable), "slot").select(GroupTimeEffects.withExtra(GroupTimeEffects.cols(out), col("std_error")));
+        return se.join(broadcast(slotTable), "slot").select(Cols.plus(Cols.of(out), col("std_error")));
     }
 }

@@ -28,7 +28,7 @@ public final class NaiveComparison {
         Dataset<Row> release = adopted.groupBy("epic_key").agg(min("cohort_month").as("release_month"));
         Dataset<Row> rows = release.join(accountMonthly,
                         accountMonthly.col("month").geq(col("release_month")).and(accountMonthly.col("month").leq(lastMonth)))
-                .join(adopted, GroupTimeEffects.scalaSeq(List.of("epic_key", "account_id")), "left");
+                .join(adopted, Cols.seq(List.of("epic_key", "account_id")), "left");
         Column adopter = col("cohort_month").isNotNull().and(col("month").geq(col("cohort_month")));
         Column other = col("cohort_month").isNull();
         return rows.groupBy("epic_key")
