@@ -51,8 +51,11 @@ public final class Aggregation {
         }
     }
 
-    /** One line of R's aggte output (aggte.csv layout); egt and the cell values are null for simple. */
-    public record AggteRow(String type, Integer egt, Double attEgt, Double seEgt, double overallAtt, double overallSe) { }
+    /**
+     * One line of R's aggte output (aggte.csv layout): egt is the cohort or period as in the panel
+     * for group and calendar, the event time for dynamic; egt and the cell values are null for simple.
+     */
+    public record AggteRow(String type, String egt, Double attEgt, Double seEgt, double overallAtt, double overallSe) { }
 
     /** Cohort share P(G = g) among all units of the estimation, R's pg. */
     private static double pg(Map<Integer, Long> cohortSizes, long n, int g) {
@@ -215,7 +218,7 @@ public final class Aggregation {
 
     /** R's aggte for all four types on a panel estimate, with analytic standard errors. */
     public static List<AggteRow> aggte(DidEstimator.Result r) {
-        List<Cell> cells = r.collectCells();
+        List<Cell> cells = r.rankedCells();
         List<Functional> fs = all(cells, r.cohortSizes(), r.nUnits());
         SparkSession spark = r.cells().sparkSession();
         Dataset<Row> influence = unitInfluence(spark, r.influence(), r.units(), new StructType(),
@@ -236,7 +239,8 @@ public final class Aggregation {
             if ("simple".equals(f.type())) {
                 out.add(new AggteRow("simple", null, null, null, o.att(), oSe));
             } else if (f.egt() != null) {
-                out.add(new AggteRow(f.type(), f.egt(), f.att(), se.getOrDefault(f.id(), 0.0), o.att(), oSe));
+                String egt = "dynamic".equals(f.type()) ? f.egt().toString() : r.label(f.egt());
+                out.add(new AggteRow(f.type(), egt, f.att(), se.getOrDefault(f.id(), 0.0), o.att(), oSe));
             }
         }
         return out;

@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.count;
@@ -43,10 +46,10 @@ public final class DidEstimator {
 
     /** The estimate of every ATT(g,t) plus what the aggregations need (unit influences, cohort sizes). */
     public record Result(Dataset<Row> cells, Dataset<Row> influence, Dataset<Row> units, long nUnits,
-                         Map<Integer, Long> cohortSizes, boolean monthly) {
+                         Map<Integer, Long> cohortSizes, List<Integer> scale, boolean monthly) {
 
-        /** The small cell table on the driver, ordered by g then t. */
-        public List<Aggregation.Cell> collectCells() {
+        /** The small cell table on the driver, ordered by g then t, with periods numbered 1, 2, ... */
+        List<Aggregation.Cell> rankedCells() {
             List<Aggregation.Cell> out = new ArrayList<>();
             for (Row r : cells.select("g", "t", "att", "se").orderBy("g", "t").collectAsList()) {
                 out.add(new Aggregation.Cell(r.getInt(0), r.getInt(1), r.getDouble(2), r.getDouble(3)));
@@ -54,9 +57,16 @@ public final class DidEstimator {
             return out;
         }
 
-        /** A period as the user wrote it: the integer, or 'YYYY-MM' for monthly panels. */
-        public String label(int period) {
-            return monthly ? Periods.monthLabel(period) : Integer.toString(period);
+        /** The cells with g and t as in the panel (integers; months as year * 12 + month - 1). */
+        public List<Aggregation.Cell> collectCells() {
+            return rankedCells().stream()
+                    .map(c -> new Aggregation.Cell(scale.get(c.g() - 1), scale.get(c.t() - 1), c.att(), c.se())).toList();
+        }
+
+        /** The period or cohort numbered {@code rank} as the user wrote it: the integer, or 'YYYY-MM'. */
+        public String label(int rank) {
+            int value = scale.get(rank - 1);
+            return monthly ? Periods.monthLabel(value) : Integer.toString(value);
         }
     }
 
@@ -73,27 +83,43 @@ public final class DidEstimator {
         if (periods.isEmpty()) {
             throw new UserError("the panel has no rows");
         }
-        int first = periods.get(0);
         int last = periods.get(periods.size() - 1);
+        // R's did: a cohort after the last period is never treated within the panel.
+        p = p.withColumn("cohort", when(col("cohort").gt(last), lit(0)).otherwise(col("cohort")));
         if (control == ControlGroup.NOT_YET_TREATED) {
-            // R did without a never-treated group: the last cohort to be treated becomes the
+            // R did without a never-treated group: the last cohort to be treated only serves as a
             // control, and periods from its treatment on (no control left) are dropped.
-            Row r = p.agg(count(when(col("cohort").equalTo(0).or(col("cohort").gt(last)), lit(1))), max("cohort")).first();
+            Row r = p.agg(count(when(col("cohort").equalTo(0), lit(1))), max("cohort")).first();
             if (r.getLong(0) == 0 && !r.isNullAt(1)) {
                 int latest = r.getInt(1);
                 p = p.filter(col("period").lt(latest))
                         .withColumn("cohort", when(col("cohort").geq(latest), lit(0)).otherwise(col("cohort")));
                 periods.removeIf(x -> x >= latest);
-                last = periods.get(periods.size() - 1);
             }
         }
 
-        // R's did: a cohort after the last period is never treated within the panel; units
-        // treated in the first period have no untreated base and are dropped.
-        Column cohort = max("cohort");
+        // As R's did, periods and cohorts are renumbered 1, 2, ... in time order, so event time
+        // t - g counts periods whatever their spacing (years, months, gaps).
+        TreeSet<Integer> values = new TreeSet<>(periods);
+        for (Row r : p.select("cohort").filter(col("cohort").gt(0)).distinct().collectAsList()) {
+            values.add(r.getInt(0));
+        }
+        List<Integer> scale = new ArrayList<>(values);
+        List<Column> from = new ArrayList<>();
+        List<Column> to = new ArrayList<>();
+        for (int i = 0; i < scale.size(); i++) {
+            from.add(lit(scale.get(i)));
+            to.add(lit(i + 1));
+        }
+        Column rank = map_from_arrays(array(from.toArray(new Column[0])), array(to.toArray(new Column[0])));
+        p = p.withColumn("period", element_at(rank, col("period")))
+                .withColumn("cohort", when(col("cohort").equalTo(0), lit(0)).otherwise(element_at(rank, col("cohort"))));
+        List<Integer> ranks = periods.stream().map(x -> scale.indexOf(x) + 1).toList();
+        int first = ranks.get(0);
+
+        // Units treated in the first period have no untreated base and are dropped, as in R.
         Dataset<Row> units = p.groupBy("unit")
-                .agg(when(cohort.gt(last), lit(0)).otherwise(cohort).as("cohort"),
-                        map_from_entries(collect_list(struct(col("period"), col("y")))).as("ys"))
+                .agg(max("cohort").as("cohort"), map_from_entries(collect_list(struct(col("period"), col("y")))).as("ys"))
                 .filter(col("cohort").equalTo(0).or(col("cohort").gt(first)))
                 .cache();
 
@@ -104,7 +130,7 @@ public final class DidEstimator {
             n += r.getLong(1);
         }
 
-        Dataset<Row> cellGrid = panel.sparkSession().createDataFrame(cellGrid(periods, cohortSizes.keySet()),
+        Dataset<Row> cellGrid = panel.sparkSession().createDataFrame(cellGrid(ranks, cohortSizes.keySet()),
                 new StructType().add("g", DataTypes.IntegerType, false).add("t", DataTypes.IntegerType, false)
                         .add("base", DataTypes.IntegerType, false));
 
@@ -117,7 +143,7 @@ public final class DidEstimator {
 
         Dataset<Row> cells = GroupTimeEffects.cells(comparisons, List.of()).cache();
         Dataset<Row> influence = GroupTimeEffects.influence(comparisons, cells, List.of());
-        return new Result(cells, influence, units.select("unit", "cohort"), n, cohortSizes, monthly);
+        return new Result(cells, influence, units.select("unit", "cohort"), n, cohortSizes, scale, monthly);
     }
 
     /** A user's column by its exact name, dots and all (mpdta's cohort is "first.treat"). */

@@ -45,7 +45,7 @@ public final class EstimateCommand {
             throw new UserError("panel " + o.panel() + " has no never-treated unit (" + o.cohort()
                     + " = 0); use --control not-yet");
         }
-        List<Aggregation.Cell> cells = r.collectCells();
+        List<Aggregation.Cell> cells = r.rankedCells();
         if (cells.isEmpty()) {
             throw new UserError("panel " + o.panel() + " has no estimable group-time cell: it needs treated units"
                     + " first treated after the first period and controls");
@@ -56,7 +56,7 @@ public final class EstimateCommand {
         }
         List<String> aggte = new ArrayList<>(List.of("type,egt,att_egt,se_egt,overall_att,overall_se"));
         for (Aggregation.AggteRow a : Aggregation.aggte(r)) {
-            String egt = a.egt() == null ? "NA" : "dynamic".equals(a.type()) ? a.egt().toString() : r.label(a.egt());
+            String egt = a.egt() == null ? "NA" : a.egt();
             aggte.add(String.join(",", a.type(), egt, a.attEgt() == null ? "NA" : num(a.attEgt()),
                     a.seEgt() == null ? "NA" : num(a.seEgt()), num(a.overallAtt()), num(a.overallSe())));
         }

@@ -16,13 +16,14 @@ public final class Periods {
 
     private Periods() { }
 
-    /** Whether a time column holds 'YYYY-MM' months (a string) rather than integer periods. */
+    /** Whether a time column holds months ('YYYY-MM' text, or a date a CSV reader inferred from it) rather than integer periods. */
     public static boolean isMonthly(DataType type) {
-        return DataTypes.StringType.equals(type);
+        return DataTypes.StringType.equals(type) || DataTypes.DateType.equals(type) || DataTypes.TimestampType.equals(type);
     }
 
-    /** 'YYYY-MM' as year * 12 + month - 1; consecutive months give consecutive integers. */
+    /** 'YYYY-MM' (or a date) as year * 12 + month - 1; consecutive months give consecutive integers. */
     public static Column monthIndex(Column month) {
+        month = month.cast("string");
         return substring(month, 1, 4).cast("int").multiply(12).plus(substring(month, 6, 2).cast("int")).minus(1);
     }
 

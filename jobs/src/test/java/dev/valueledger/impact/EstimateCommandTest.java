@@ -86,4 +86,31 @@ class EstimateCommandTest extends SparkTestBase {
                 "--panel", panel.toString(), "--unit", "id", "--time", "period", "--outcome", "y", "--cohort", "g"))));
         Assertions.assertTrue(e.getMessage().contains("no column 'g'"), e.getMessage());
     }
+
+    @Test
+    void monthlyPanelGivesTheSameEstimatesWithMonthLabels() throws IOException {
+        // mpdta with each year written as its January: periods stay in the same order, so every
+        // cell equals R's, labelled by month.
+        List<String> in = Files.readAllLines(Path.of(ValidationData.file("mpdta/mpdta.csv")));
+        List<String> out2 = new java.util.ArrayList<>(List.of("year,countyreal,lemp,first_treat"));
+        for (String line : in.subList(1, in.size())) {
+            String[] f = line.split(",");
+            String cohort = "0".equals(f[4]) ? "0" : f[4] + "-01";
+            out2.add(f[0] + "-01," + f[1] + "," + f[3] + "," + cohort);
+        }
+        Path panel = out.resolve("monthly.csv");
+        Files.write(panel, out2);
+        Path dir = out.resolve("monthly-out");
+        EstimateCommand.run(spark(), EstimateOptions.parse(List.of("--panel", panel.toString(), "--unit", "countyreal",
+                "--time", "year", "--outcome", "lemp", "--cohort", "first_treat", "--out", dir.toString())));
+        Map<String, String[]> got = byKey(Files.readAllLines(dir.resolve("attgt.csv")), 0, 1);
+        // R: ATT(2004, 2006) = -0.137258738889403, se 0.0364356642876865.
+        String[] cell = got.get("2004-01/2006-01/");
+        assertEquals(-0.137258738889403, Double.parseDouble(cell[2]), 1e-9);
+        assertEquals(0.0364356642876865, Double.parseDouble(cell[3]), 1e-9);
+        Map<String, String[]> agg = byKey(Files.readAllLines(dir.resolve("aggte.csv")), 0, 1);
+        // R: dynamic e = 2 is -0.137258738889403; event times stay integers, calendar egt a month.
+        assertEquals(-0.137258738889403, Double.parseDouble(agg.get("dynamic/2/")[2]), 1e-9);
+        assertEquals(-0.0370593399359766, Double.parseDouble(agg.get("calendar/2007-01/")[2]), 1e-9);
+    }
 }
