@@ -1,0 +1,113 @@
+package dev.valueledger.impact;
+
+import dev.valueledger.config.AppConfig;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.List;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+/** The Epic x account x month comparisons Y_t - Y_base of every Epic's cells in one pass, with clean controls (CONTRACT §2 Impact). */
+public final class EpicPanel {
+
+    private EpicPanel() { }
+
+    /**
+     * @param comparisons epic_key, outcome (mrr | active), g, t, unit, treated, dy: one row per
+     *                    account taking part in a cell, as {@link GroupTimeEffects} takes them
+     * @param assignment  epic_key, account_id, cohort (0 = not treated by that Epic in the panel):
+     *                    every account of each Epic's estimation once
+     * @param epics       epic_key, itt (true when cohorts come from feature-flag exposures)
+     */
+    public record Panel(Dataset<Row> comparisons, Dataset<Row> assignment, Dataset<Row> epics) { }
+
+    /**
+     * Cells are each adopting cohort g of an Epic with t - g in [-pre-months, post-months - 1]
+     * inside the panel; {@code last} is the month index of the quarter's last month.
+     */
+    public static Panel build(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig.Attribution a,
+                              ControlGroup control, int last) {
+        // Estimates are statistics with standard errors, computed in double; the money figure
+        // derived from them (attributed_mrr) goes back to DECIMAL, rounded half-even to the cent.
+        Dataset<Row> monthly = accountMonthly.select(col("account_id"), Periods.monthIndex(col("month")).as("p"),
+                        col("mrr").cast("double").as("mrr"), col("active").cast("double").as("active"))
+                .filter(col("p").leq(last));
+        Row bounds = monthly.agg(min("p")).first();
+        // No months: first = last leaves no estimable cohort, so every table comes out empty.
+        int first = bounds.isNullAt(0) ? last : bounds.getInt(0);
+
+        Dataset<Row> adopted = adoptions
+                .select(col("epic_key"), col("account_id"), Periods.monthIndex(col("cohort_month")).as("cohort"),
+                        col("method").equalTo("exposure").as("itt"))
+                .groupBy("epic_key", "account_id").agg(min("cohort").as("cohort"), max("itt").as("itt"));
+        // R did: a cohort after the last month is not treated within the panel; one in the first
+        // month has no untreated base and its accounts leave that Epic's estimation.
+        Column estimable = col("cohort").gt(first).and(col("cohort").leq(last));
+        Dataset<Row> epics = adopted.filter(estimable).groupBy("epic_key").agg(max("itt").as("itt"));
+
+        Dataset<Row> accounts = monthly.groupBy("account_id")
+                .agg(map_from_entries(collect_list(struct(col("p"), struct(col("mrr"), col("active"))))).as("ys"))
+                .join(adopted.groupBy("account_id").agg(collect_list(struct(col("epic_key"), col("cohort"))).as("adopted")),
+                        Cols.seq(List.of("account_id")), "left");
+
+        Dataset<Row> assignment = epics.select("epic_key").crossJoin(accounts.select("account_id"))
+                .join(adopted.select("epic_key", "account_id", "cohort"),
+                        Cols.seq(List.of("epic_key", "account_id")), "left")
+                .withColumn("cohort", when(col("cohort").isNull().or(col("cohort").gt(last)), lit(0)).otherwise(col("cohort")))
+                .filter(col("cohort").equalTo(0).or(col("cohort").gt(first)))
+                .cache();
+
+        Dataset<Row> cells = adopted.filter(estimable).select(col("epic_key").as("cell_epic"), col("cohort").as("g")).distinct()
+                .withColumn("e", explode(sequence(lit(-a.preMonths()), lit(a.postMonths() - 1))))
+                .withColumn("t", col("g").plus(col("e")))
+                .filter(col("t").gt(first).and(col("t").leq(last)))
+                .withColumn("base", when(col("t").geq(col("g")), col("g").minus(1)).otherwise(col("t").minus(1)))
+                .drop("e");
+
+        Column treated = col("cohort").equalTo(col("g"));
+        Column comparisonWith = col("epic_key").equalTo(col("cell_epic")).and(treated
+                .or(control.isControl(col("cohort"), col("g"), col("t")).and(cleanControl(a.cleanControlMonths()))));
+        Column ys = col("ys");
+        Dataset<Row> comparisons = assignment.join(accounts, "account_id").join(broadcast(cells), comparisonWith)
+                .select(col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"),
+                        explode(array(
+                                struct(lit("mrr").as("outcome"), dy(ys, "mrr").as("dy")),
+                                struct(lit("active").as("outcome"), dy(ys, "active").as("dy")))).as("o"))
+                .select(col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"), col("treated"), col("o.dy").as("dy"))
+                .filter(col("dy").isNotNull())
+                .cache();
+
+        return new Panel(comparisons, assignment, epics);
+    }
+
+    /** Y_t - Y_base of one outcome from an account's month -> (mrr, active) map. */
+    static Column dy(Column ys, String outcome) {
+        return element_at(ys, col("t")).getField(outcome).minus(element_at(ys, col("base")).getField(outcome));
+    }
+
+    /**
+     * A control is clean for Epic e's cell (g, t) unless it adopted another Epic in a month from
+     * k months before the earlier of (base, t) to k months after the later: such an account's
+     * difference Y_t - Y_base may carry that Epic's effect (or its anticipation).
+     */
+    static Column cleanControl(int k) {
+        return not(expr("coalesce(exists(adopted, x -> x.epic_key <> epic_key"
+                + " AND x.cohort BETWEEN least(base, t) - " + k + " AND greatest(base, t) + " + k + "), false)"));
+    }
+}
