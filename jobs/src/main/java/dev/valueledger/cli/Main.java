@@ -2,6 +2,11 @@ package dev.valueledger.cli;
 
 import dev.valueledger.UserError;
 import dev.valueledger.config.AppConfig;
+import dev.valueledger.generate.CompanyGenerator;
+import dev.valueledger.generate.GenerationSummary;
+import dev.valueledger.generate.GeneratorOptions;
+import dev.valueledger.impact.EstimateCommand;
+import dev.valueledger.impact.EstimateOptions;
 import dev.valueledger.pipeline.Pipeline;
 import dev.valueledger.pipeline.Progress;
 import dev.valueledger.pipeline.Quarter;
@@ -100,6 +105,11 @@ public final class Main {
         return AppConfig.load(a.get("config").map(File::new), overrides);
     }
 
+    static GeneratorOptions generatorOptions(Args a, double defaultBadRate) {
+        return new GeneratorOptions(a.number("scale", 1.0, 0.001, 100), a.integer("seed", 42),
+                a.number("bad-rate", defaultBadRate, 0, 0.05));
+    }
+
     static SparkSession spark(AppConfig cfg) {
         return SparkSessions.getOrCreate(cfg);
     }
@@ -130,6 +140,58 @@ public final class Main {
                 out.println("run " + r.runId() + " succeeded: " + r.quarters().size() + " quarter(s), "
                         + r.ingest().rowsRead() + " records read, " + r.ingest().rowsQuarantined() + " quarantined, "
                         + r.versions().size() + " curated tables written to " + cfg.lakeRoot());
+                return 0;
+            }
+        },
+        GENERATE("generate", Set.of("out", "scale", "seed", "bad-rate"), Set.of(), """
+                usage: valueledger generate --out DIR [--scale N] [--seed S] [--bad-rate R]
+
+                Writes a synthetic SaaS company in the input layout of CONTRACT §1, deterministic for a seed:
+                scale 1 is about 1,000 accounts, 2 million product events, 20 teams and 150 Epics over 2025.
+                --bad-rate R (0 to 0.05) mixes in bad records of every kind in CONTRACT §1.3. The planted truth
+                (true effect of each Epic, bad-record counts) goes to DIR/_truth.json, which the pipeline ignores.
+                """) {
+            @Override
+            int execute(String[] argv, PrintStream out, PrintStream err) {
+                Args a = Args.parse(name, argv, 1, valued, flags);
+                String dir = a.require("out", "DIR (where to write the input files)");
+                GenerationSummary s = CompanyGenerator.generate(dir, generatorOptions(a, 0.0));
+                out.println(Demo.describe(s));
+                return 0;
+            }
+        },
+        DEMO("demo", Set.of("out", "lake", "scale", "seed", "bad-rate", "config"), Set.of(), """
+                usage: valueledger demo [--out DIR] [--lake DIR] [--scale N] [--seed S] [--bad-rate R] [--config FILE]
+
+                Generates a realistic company (default scale 1, seed 42, bad rate 0.01) into DIR (default
+                ./demo/input; reused when already generated with the same settings), runs every quarter it
+                covers into the lakehouse (default ./lakehouse), and prints the curated tables, their row counts,
+                the quarantined records by reason, and how to query them. Uses the publicly known development
+                hash key unless VALUELEDGER_HASH_KEY is set, and says so.
+                """) {
+            @Override
+            int execute(String[] argv, PrintStream out, PrintStream err) {
+                Args a = Args.parse(name, argv, 1, valued, flags);
+                AppConfig cfg = config(a);
+                return Demo.run(cfg, a.get("out").orElse("demo/input"), generatorOptions(a, 0.01), out, err);
+            }
+        },
+        ESTIMATE("estimate", Set.of(), Set.of(), """
+                usage: valueledger estimate --panel FILE --unit COL --time COL --outcome COL --cohort COL
+                                           [--control never|not-yet] [--out DIR]
+
+                Runs the staggered difference-in-differences estimator of Callaway and Sant'Anna (CONTRACT §2
+                Impact) on any balanced panel (CSV with a header, or Parquet; cohort 0 = never treated) and
+                writes attgt.csv (group, t, att, se) and aggte.csv (type, egt, att_egt, se_egt, overall_att,
+                overall_se; simple, group, dynamic, calendar) in the layout of R package did, with analytic
+                standard errors. Default controls: never treated; default output folder: the current one.
+                """) {
+            @Override
+            int execute(String[] argv, PrintStream out, PrintStream err) {
+                EstimateOptions o = EstimateOptions.parse(Arrays.asList(argv).subList(1, argv.length));
+                AppConfig cfg = AppConfig.defaults().with(Map.of("valueledger.catalog.implementation", "in-memory"));
+                EstimateCommand.run(spark(cfg), o);
+                out.println("wrote " + o.out() + "/attgt.csv and " + o.out() + "/aggte.csv");
                 return 0;
             }
         },

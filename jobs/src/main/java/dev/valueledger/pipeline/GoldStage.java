@@ -12,6 +12,8 @@ import dev.valueledger.delivery.PullRequestDelivery;
 import dev.valueledger.delivery.TeamDimension;
 import dev.valueledger.ingest.IngestTables;
 import dev.valueledger.ingest.Source;
+import dev.valueledger.impact.EpicImpact;
+import dev.valueledger.product.Adoption;
 import dev.valueledger.product.AdoptionWithin;
 import dev.valueledger.product.FeatureAdoptionWeekly;
 import dev.valueledger.publish.TableSpec;
@@ -120,6 +122,16 @@ public final class GoldStage {
         replace(FeatureAdoptionWeekly.TABLE, FeatureAdoptionWeekly.compute(epics, events, ctx.cfg()));
         overwrite(AdoptionWithin.table(ctx.cfg()), AdoptionWithin.compute(epics, events, ctx.cfg()));
         ctx.progress().report("product", "feature adoption of every released Epic");
+
+        Dataset<Row> adoptions = Adoption.cohorts(epics, events, silver(Source.FEATURE_EXPOSURES))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        List<EpicImpact.Result> impacts = quarters.stream()
+                .map(q -> EpicImpact.compute(panel, adoptions, ctx.cfg(), q)).toList();
+        replace(EpicImpact.EPIC_IMPACT, impacts.stream().map(EpicImpact.Result::impact).reduce(Dataset::unionByName).orElseThrow());
+        replace(EpicImpact.EPIC_IMPACT_EVENT_STUDY, impacts.stream().map(EpicImpact.Result::eventStudy).reduce(Dataset::unionByName).orElseThrow());
+        replace(EpicImpact.EPIC_IMPACT_ATTGT, impacts.stream().map(EpicImpact.Result::attgt).reduce(Dataset::unionByName).orElseThrow());
+        ctx.progress().report("impact", "effect of every Epic on MRR and retention, with intervals");
+        adoptions.unpersist();
         contributions.unpersist();
         panel.unpersist();
     }
