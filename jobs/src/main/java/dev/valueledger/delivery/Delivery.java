@@ -4,6 +4,10 @@ import dev.valueledger.config.AppConfig;
 import dev.valueledger.pipeline.Quarter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import java.util.List;
+import java.util.function.Function;
 
 /** Computes every delivery table: as-of dimensions, Epic delivery and traceability links, and the team × quarter Flow and DORA tables (CONTRACT §2 Flow Framework, DORA; §3). */
 public final class Delivery {
@@ -12,20 +16,35 @@ public final class Delivery {
 
     /** As-of tables (all data) plus the team × quarter tables for quarter q only. */
     public static DeliveryTables compute(DeliveryInputs in, AppConfig cfg, Quarter q) {
-        Dataset<Row> flowItems = FlowItemTypes.flowItems(in.workItems(), in.epics(), cfg);
-        Dataset<Row> lifecycle = ItemLifecycle.of(flowItems, in.transitions(), cfg);
-        Dataset<Row> pullRequestDelivery = PullRequestDelivery.of(PullRequestLinks.of(in.pullRequests()), in.deployments(), cfg);
-        Dataset<Row> incidentLinks = IncidentLinks.of(in.incidents(), in.deployments(), cfg);
+        return compute(in, cfg, List.of(q));
+    }
+
+    /**
+     * As-of tables plus the team × quarter tables of every given quarter (one row per team and
+     * quarter). The item lifecycle, pull-request delivery and incident links feed every table and
+     * quarter, so they are computed once and kept: one row per item, pull request or incident.
+     */
+    public static DeliveryTables compute(DeliveryInputs in, AppConfig cfg, List<Quarter> quarters) {
+        Dataset<Row> flowItems = FlowItemTypes.flowItems(in.workItems(), in.epics(), cfg).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> lifecycle = ItemLifecycle.of(flowItems, in.transitions(), cfg).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> pullRequestDelivery = PullRequestDelivery.of(PullRequestLinks.of(in.pullRequests()), in.deployments(), cfg)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> incidentLinks = IncidentLinks.of(in.incidents(), in.deployments(), cfg).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> release = EpicRelease.of(in.epics(), flowItems, pullRequestDelivery);
         Dataset<Row> dimTeam = TeamDimension.of(in.teams());
         return new DeliveryTables(
                 dimTeam,
                 EpicDimension.of(in.epics(), release, cfg),
                 EpicDelivery.of(in.epics(), lifecycle, release, pullRequestDelivery, in.deployments(), cfg),
-                FlowMetrics.teamQuarter(dimTeam, lifecycle, cfg, q),
-                DoraMetrics.teamQuarter(dimTeam, in.deployments(), pullRequestDelivery, in.incidents(), incidentLinks, cfg, q),
+                union(quarters, q -> FlowMetrics.teamQuarter(dimTeam, lifecycle, cfg, q)),
+                union(quarters, q -> DoraMetrics.teamQuarter(dimTeam, in.deployments(), pullRequestDelivery, in.incidents(), incidentLinks, cfg, q)),
                 incidentLinks,
                 pullRequestDelivery,
                 StatusCategories.unmapped(in.workItems(), in.transitions(), cfg));
+    }
+
+    private static Dataset<Row> union(List<Quarter> quarters, Function<Quarter, Dataset<Row>> perQuarter) {
+        return quarters.stream().map(perQuarter).reduce(Dataset::unionByName)
+                .orElseThrow(() -> new IllegalArgumentException("no quarter to compute"));
     }
 }

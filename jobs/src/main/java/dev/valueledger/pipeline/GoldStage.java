@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -93,15 +92,15 @@ public final class GoldStage {
         DeliveryInputs in = new DeliveryInputs(silver(Source.TEAMS), silver(Source.EPICS), silver(Source.WORK_ITEMS),
                 silver(Source.WORK_ITEM_TRANSITIONS), silver(Source.PULL_REQUESTS), silver(Source.DEPLOYMENTS),
                 silver(Source.INCIDENTS));
-        DeliveryTables asOf = Delivery.compute(in, ctx.cfg(), last());
+        DeliveryTables asOf = Delivery.compute(in, ctx.cfg(), quarters);
         checks.add(DataQuality.unmappedStatuses(asOf.unmappedStatuses()));
         overwrite(TeamDimension.SPEC, asOf.dimTeam());
         overwrite(EpicDimension.SPEC, asOf.dimEpic());
         overwrite(EpicDelivery.SPEC, asOf.epicDelivery());
         overwrite(IncidentLinks.SPEC, asOf.incidentLinks());
         overwrite(PullRequestDelivery.SPEC, asOf.pullRequestDelivery());
-        replace(FlowMetrics.SPEC, perQuarter(q -> Delivery.compute(in, ctx.cfg(), q).teamFlowQuarter()));
-        replace(DoraMetrics.SPEC, perQuarter(q -> Delivery.compute(in, ctx.cfg(), q).teamDoraQuarter()));
+        replace(FlowMetrics.SPEC, asOf.teamFlowQuarter());
+        replace(DoraMetrics.SPEC, asOf.teamDoraQuarter());
         ctx.progress().report("delivery", "flow, DORA and Epic delivery for " + String.join(", ", labels));
         return ctx.lake().read(EpicDimension.SPEC).select(col("epic_key"), col("feature_keys"), col("released_at"));
     }
@@ -134,14 +133,6 @@ public final class GoldStage {
         adoptions.unpersist();
         contributions.unpersist();
         panel.unpersist();
-    }
-
-    private Dataset<Row> perQuarter(Function<Quarter, Dataset<Row>> f) {
-        List<Dataset<Row>> parts = new ArrayList<>();
-        for (Quarter q : quarters) {
-            parts.add(f.apply(q));
-        }
-        return parts.stream().reduce(Dataset::unionByName).orElseThrow();
     }
 
     private void overwrite(TableSpec spec, Dataset<Row> df) {

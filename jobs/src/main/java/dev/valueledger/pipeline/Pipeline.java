@@ -99,18 +99,18 @@ public final class Pipeline {
     }
 
     /**
-     * Every quarter from the first to the last product event (the inputs' span of customer
-     * activity), so {@code --all} never reports a quarter the data does not reach.
+     * Every quarter from the first to the last month with team costs: the period the company
+     * reports on (cost is the one input every figure of value is set against), so {@code --all}
+     * never reports a quarter that has history but no books.
      */
     static List<Quarter> coveredQuarters(RunContext ctx) {
-        Row span = ctx.lake().read(IngestTables.silver(Source.PRODUCT_EVENTS))
-                .agg(min(col("timestamp")), max(col("timestamp"))).head();
+        Row span = ctx.lake().read(IngestTables.silver(Source.TEAM_COSTS)).agg(min(col("month")), max(col("month"))).head();
         if (span.isNullAt(0)) {
-            throw new UserError("product_events holds no usable event, so no quarter is covered; pass --quarter YYYY-Qn");
+            throw new UserError("team_costs holds no usable row, so no quarter is covered; pass --quarter YYYY-Qn");
         }
         int fiscal = ctx.cfg().fiscalYearStartMonth();
-        LocalDate first = span.getTimestamp(0).toInstant().atZone(ZoneOffset.UTC).toLocalDate();
-        LocalDate last = span.getTimestamp(1).toInstant().atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate first = LocalDate.parse(span.getString(0) + "-01");
+        LocalDate last = LocalDate.parse(span.getString(1) + "-01");
         List<Quarter> out = new ArrayList<>();
         for (Quarter q = Quarter.containing(first, fiscal); !q.start().isAfter(last); q = q.next()) {
             out.add(q);

@@ -57,7 +57,13 @@ public final class SparkSessions {
             builder.config("spark.sql.warehouse.dir", warehouse);
             if (!conf.contains("spark.hive.metastore.uris") && !conf.contains("spark.hadoop.hive.metastore.uris")) {
                 String dir = metastoreDir(cfg);
-                // Derby writes derby.log into the working directory unless told otherwise.
+                // Derby writes derby.log into the working directory, or its boot banner to stderr
+                // when the folder is missing; keep both inside the catalog folder.
+                try {
+                    java.nio.file.Files.createDirectories(Path.of(dir));
+                } catch (java.io.IOException e) {
+                    throw new dev.valueledger.config.ConfigError("cannot create the catalog folder " + dir + ": " + e.getMessage());
+                }
                 System.setProperty("derby.stream.error.file", Path.of(dir, "derby.log").toString());
                 builder.config("spark.hadoop.javax.jdo.option.ConnectionURL",
                         "jdbc:derby:;databaseName=" + Path.of(dir, "metastore_db") + ";create=true");

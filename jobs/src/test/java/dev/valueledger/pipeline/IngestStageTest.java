@@ -36,7 +36,7 @@ class IngestStageTest extends SparkTestBase {
         Pipeline.Result r = Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), Progress.silent());
 
         Lakehouse lake = new Lakehouse(spark(), cfg);
-        assertEquals(List.of(Quarter.parse("2025-Q1", 1)), r.quarters(), "events span January to March 2025");
+        assertEquals(List.of(Quarter.parse("2025-Q1", 1)), r.quarters(), "team costs cover January 2025 only");
         assertEquals(3, lake.read(IngestTables.silver(Source.PRODUCT_EVENTS)).count(), "all part files, gzip included");
         assertEquals(7, lake.read(IngestTables.silver(Source.INVOICE_LINES)).count());
         assertEquals(0, r.ingest().rowsQuarantined());
