@@ -23,24 +23,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
-/**
- * The outcome metrics of CONTRACT §1.1 measured over time windows ("probes"), with the number of
- * accounts behind each figure (CONTRACT §2 MRR, Adoption, Outcome attainment). Definitions, for a
- * probe [from, to):
- * <ul>
- * <li>{@code mrr}: total MRR (reporting currency, account x month panel) of the last calendar month
- *     that ended by {@code to}; accounts = those with MRR &gt; 0 that month.</li>
- * <li>{@code churn_rate}: of the accounts with MRR &gt; 0 in the last month ended by {@code from}, the
- *     share whose MRR is 0 (or less) at some later month end up to the last month ended by {@code to};
- *     accounts = those paying at the start.</li>
- * <li>{@code adoption_rate}: at d = {@code to}, accounts active at d (any event in the
- *     adoption.active-window-days, 28, before d) that adopted one of the probe's Epics (first event with
- *     one of its feature keys on or after its released_at) before d, ÷ accounts active at d.</li>
- * <li>{@code active_accounts}: accounts with any event in the 28 days before {@code to}.</li>
- * <li>{@code event:<name>}: events named {@code <name>} in [from, to) ÷ accounts with any event in
- *     [from, to) (the accounts active over the window).</li>
- * </ul>
- */
+/** The outcome metrics of CONTRACT §1.1 (mrr, churn_rate, adoption_rate, active_accounts, event:<name>) measured over time windows, with the accounts behind each figure (§2 MRR, Adoption, Outcome attainment; docs/outcomes.md). */
 public final class OutcomeMeasure {
 
     /** Type of every baseline, target and actual (the silver type of declared outcome figures). */
@@ -59,7 +42,21 @@ public final class OutcomeMeasure {
     }
 
     /**
-     * probe_id, value DECIMAL(38,6), n_accounts LONG for each probe (probe_id STRING, metric STRING,
+     * Definitions, for a probe [from, to):
+     * <ul>
+     * <li>{@code mrr}: total MRR (reporting currency, account x month panel) of the last calendar month
+     *     that ended by {@code to}; accounts = those with MRR &gt; 0 that month.</li>
+     * <li>{@code churn_rate}: of the accounts with MRR &gt; 0 in the last month ended by {@code from}, the
+     *     share whose MRR is 0 (or less) at some later month end up to the last month ended by {@code to};
+     *     accounts = those paying at the start.</li>
+     * <li>{@code adoption_rate}: at d = {@code to}, accounts active at d (any event in the
+     *     adoption.active-window-days, 28, before d) that adopted one of the probe's Epics (first event with
+     *     one of its feature keys on or after its released_at) before d, ÷ accounts active at d.</li>
+     * <li>{@code active_accounts}: accounts with any event in the 28 days before {@code to}.</li>
+     * <li>{@code event:<name>}: events named {@code <name>} in [from, to) ÷ accounts with any event in
+     *     [from, to) (the accounts active over the window).</li>
+     * </ul>
+     * Returns probe_id, value DECIMAL(38,6), n_accounts LONG for each probe (probe_id STRING, metric STRING,
      * from_ts TIMESTAMP, to_ts TIMESTAMP, adoption_epics ARRAY&lt;STRING&gt;: the Epics whose adoption
      * adoption_rate counts). value is null when the metric is not an outcome metric or its
      * denominator is 0; n_accounts is 0 when no account is behind the figure.
