@@ -1,0 +1,9 @@
+package dev.valueledger.outcomes;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** The inputs of the outcome scorecards and OKR progress (CONTRACT §1.1, §1.2): dim_epic, silver product_events, okrs and okr_checkins, the revenue.AccountMonthPanel rows (account_id, month, mrr), and the quarters' team_flow_quarter and team_dora_quarter rows. */
+public record OutcomeInputs(Dataset<Row> dimEpic, Dataset<Row> productEvents, Dataset<Row> accountMonthPanel,
+                            Dataset<Row> okrs, Dataset<Row> okrCheckins, Dataset<Row> teamFlowQuarter,
+                            Dataset<Row> teamDoraQuarter) { }

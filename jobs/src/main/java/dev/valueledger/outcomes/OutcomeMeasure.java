@@ -1,0 +1,144 @@
+package dev.valueledger.outcomes;
+
+import dev.valueledger.config.AppConfig;
+import dev.valueledger.product.Adoption;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import static org.apache.spark.sql.functions.add_months;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.make_dt_interval;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.when;
+
+/** The outcome metrics of CONTRACT §1.1 (mrr, churn_rate, adoption_rate, active_accounts, event:<name>) measured over time windows, with the accounts behind each figure (§2 MRR, Adoption, Outcome attainment; docs/outcomes.md). */
+public final class OutcomeMeasure {
+
+    /** Type of every baseline, target and actual (the silver type of declared outcome figures). */
+    public static final String VALUE_TYPE = "decimal(38,6)";
+    public static final String MRR = "mrr";
+    public static final String CHURN_RATE = "churn_rate";
+    public static final String ADOPTION_RATE = "adoption_rate";
+    public static final String ACTIVE_ACCOUNTS = "active_accounts";
+    public static final String EVENT_PREFIX = "event:";
+
+    private OutcomeMeasure() { }
+
+    /** Whether {@code metric} is one of the outcome metrics this class measures. */
+    public static Column isOutcomeMetric(Column metric) {
+        return metric.isin(MRR, CHURN_RATE, ADOPTION_RATE, ACTIVE_ACCOUNTS).or(metric.startsWith(EVENT_PREFIX));
+    }
+
+    /**
+     * Definitions, for a probe [from, to):
+     * <ul>
+     * <li>{@code mrr}: total MRR (reporting currency, account x month panel) of the last calendar month
+     *     that ended by {@code to}; accounts = those with MRR &gt; 0 that month.</li>
+     * <li>{@code churn_rate}: of the accounts with MRR &gt; 0 in the last month ended by {@code from}, the
+     *     share whose MRR is 0 (or less) at some later month end up to the last month ended by {@code to};
+     *     accounts = those paying at the start.</li>
+     * <li>{@code adoption_rate}: at d = {@code to}, accounts active at d (any event in the
+     *     adoption.active-window-days, 28, before d) that adopted one of the probe's Epics (first event with
+     *     one of its feature keys on or after its released_at) before d, ÷ accounts active at d.</li>
+     * <li>{@code active_accounts}: accounts with any event in the 28 days before {@code to}.</li>
+     * <li>{@code event:<name>}: events named {@code <name>} in [from, to) ÷ accounts with any event in
+     *     [from, to) (the accounts active over the window).</li>
+     * </ul>
+     * Returns probe_id, value DECIMAL(38,6), n_accounts LONG for each probe (probe_id STRING, metric STRING,
+     * from_ts TIMESTAMP, to_ts TIMESTAMP, adoption_epics ARRAY&lt;STRING&gt;: the Epics whose adoption
+     * adoption_rate counts). value is null when the metric is not an outcome metric or its
+     * denominator is 0; n_accounts is 0 when no account is behind the figure.
+     */
+    public static Dataset<Row> of(Dataset<Row> probes, OutcomeInputs in, AppConfig cfg) {
+        Column metric = col("metric");
+        Dataset<Row> panelFigures = panelFigures(probes.filter(metric.isin(MRR, CHURN_RATE)), in.accountMonthPanel());
+        Dataset<Row> eventFigures = eventFigures(
+                probes.filter(metric.isin(ADOPTION_RATE, ACTIVE_ACCOUNTS).or(metric.startsWith(EVENT_PREFIX))), in, cfg);
+        // Probes without a single panel row or event still get a row: MRR 0 of nobody, no accounts.
+        return probes.select(col("probe_id"), col("metric"))
+                .join(panelFigures.unionByName(eventFigures), "probe_id", "left")
+                .select(col("probe_id"),
+                        when(metric.equalTo(MRR), coalesce(col("value"), lit(0))).otherwise(col("value"))
+                                .cast(VALUE_TYPE).as("value"),
+                        coalesce(col("n_accounts"), lit(0L)).as("n_accounts"));
+    }
+
+    /**
+     * 'YYYY-MM' of the last calendar month whose last day had fully passed by {@code ts}: the month
+     * end at which MRR (which the contract reads on a month's last day) is known at {@code ts}.
+     */
+    static Column monthEndedBy(Column ts) {
+        return date_format(add_months(trunc(to_date(ts), "MM"), -1), "yyyy-MM");
+    }
+
+    private static Dataset<Row> panelFigures(Dataset<Row> probes, Dataset<Row> panel) {
+        Column endMonth = monthEndedBy(col("to_ts"));
+        Column startMonth = when(col("metric").equalTo(CHURN_RATE), monthEndedBy(col("from_ts"))).otherwise(endMonth);
+        Dataset<Row> p = probes.select(col("probe_id"), col("metric"), startMonth.as("s_month"), endMonth.as("e_month"));
+        Dataset<Row> perAccount = panel.select(col("account_id"), col("month"), col("mrr"))
+                .join(broadcast(p), col("month").geq(col("s_month")).and(col("month").leq(col("e_month"))))
+                .groupBy(col("probe_id"), col("metric"), col("account_id"))
+                .agg(sum(when(col("month").equalTo(col("e_month")), col("mrr"))).as("mrr_end"),
+                        max(when(col("month").equalTo(col("s_month")).and(col("mrr").gt(0)), 1).otherwise(0))
+                                .as("paying_at_start"),
+                        max(when(col("month").gt(col("s_month")).and(col("mrr").leq(0)), 1).otherwise(0))
+                                .as("hit_zero"));
+        Column payingAtStart = col("paying_at_start").equalTo(1);
+        Dataset<Row> perProbe = perAccount.groupBy(col("probe_id"), col("metric"))
+                .agg(sum(col("mrr_end")).as("mrr_total"),
+                        count_if(col("mrr_end").gt(0)).as("paying_at_end"),
+                        count_if(payingAtStart).as("paying_at_start"),
+                        count_if(payingAtStart.and(col("hit_zero").equalTo(1))).as("churned"));
+        Column isMrr = col("metric").equalTo(MRR);
+        return perProbe.select(col("probe_id"),
+                when(isMrr, col("mrr_total").cast(VALUE_TYPE))
+                        .otherwise(ratio(col("churned"), col("paying_at_start"))).as("value"),
+                when(isMrr, col("paying_at_end")).otherwise(col("paying_at_start")).as("n_accounts"));
+    }
+
+    private static Dataset<Row> eventFigures(Dataset<Row> probes, OutcomeInputs in, AppConfig cfg) {
+        Dataset<Row> events = in.productEvents();
+        Column isEventCount = col("metric").startsWith(EVENT_PREFIX);
+        // event:<name> counts over the whole window; the other two read the active window before `to`.
+        Column lower = when(isEventCount, col("from_ts"))
+                .otherwise(col("to_ts").minus(make_dt_interval(lit(cfg.adoption().activeWindowDays()))));
+        Dataset<Row> p = probes.select(col("probe_id"), col("metric"), col("to_ts"), lower.as("lower_ts"),
+                when(isEventCount, col("metric").substr(EVENT_PREFIX.length() + 1, Integer.MAX_VALUE)).as("event_name"));
+
+        Dataset<Row> adopters = probes.select(col("probe_id").as("a_probe"), explode(col("adoption_epics")).as("a_epic"))
+                .join(Adoption.firstUse(in.dimEpic(), events).select(col("epic_key"), col("account_id").as("a_account"),
+                        col("adopted_at")), col("a_epic").equalTo(col("epic_key")))
+                .groupBy(col("a_probe"), col("a_account"))
+                .agg(min(col("adopted_at")).as("adopted_at"));
+
+        return events.select(col("account_id"), col("timestamp"), col("event"))
+                .join(broadcast(p), col("timestamp").geq(col("lower_ts")).and(col("timestamp").lt(col("to_ts"))))
+                .join(adopters, col("probe_id").equalTo(col("a_probe")).and(col("account_id").equalTo(col("a_account"))), "left")
+                .groupBy(col("probe_id"), col("metric"))
+                .agg(countDistinct(col("account_id")).as("accounts"),
+                        countDistinct(when(col("adopted_at").lt(col("to_ts")), col("account_id"))).as("adopting"),
+                        count_if(col("event").equalTo(col("event_name"))).as("named_events"))
+                .select(col("probe_id"),
+                        when(col("metric").equalTo(ADOPTION_RATE), ratio(col("adopting"), col("accounts")))
+                                .when(col("metric").equalTo(ACTIVE_ACCOUNTS), col("accounts").cast(VALUE_TYPE))
+                                .otherwise(ratio(col("named_events"), col("accounts"))).as("value"),
+                        col("accounts").as("n_accounts"));
+    }
+
+    /** num ÷ den in decimal arithmetic (rounded to 6 places), null when den is 0. */
+    static Column ratio(Column num, Column den) {
+        return when(den.gt(0), num.cast("decimal(20,0)").divide(den.cast("decimal(20,0)"))).cast(VALUE_TYPE);
+    }
+}
