@@ -71,12 +71,12 @@ public final class ActiveItemDays {
     }
 
     /**
-     * item_key, team_id, epic_key, month, active_micros (LONG, exact) and active_days (DOUBLE,
-     * fractional days): the {@link #segments} summed per item and month.
+     * item_key, team_id, epic_key, type, labels, month, active_micros (LONG, exact) and
+     * active_days (DOUBLE, fractional days): the {@link #segments} summed per item and month.
      */
     public static Dataset<Row> compute(Dataset<Row> workItems, Dataset<Row> transitions, AppConfig cfg, Instant asOf) {
         return segments(workItems, transitions, cfg, asOf)
-                .groupBy(col("item_key"), col("team_id"), col("epic_key"), col("month"))
+                .groupBy(col("item_key"), col("team_id"), col("epic_key"), col("type"), col("labels"), col("month"))
                 .agg(sum(col("active_micros")).as("active_micros"))
                 .withColumn("active_days", col("active_micros").divide(MICROS_PER_DAY));
     }
