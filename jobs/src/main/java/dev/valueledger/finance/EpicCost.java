@@ -96,7 +96,9 @@ public final class EpicCost {
                 .withColumn("allocated_cost", allocated)
                 .withColumn("capitalizable_cost", capitalizable)
                 .select(col("epic_key"), col("team_id"), col("month"),
-                        col("share_units").divide(lit(SHARE_UNITS)).cast(SHARE_TYPE).as("effort_share"),
+                        // narrow operands first: a decimal(38,0) dividend would leave the quotient only 6 places
+                        col("share_units").cast("decimal(13,0)").divide(lit(SHARE_UNITS).cast("decimal(13,0)"))
+                                .cast(SHARE_TYPE).as("effort_share"),
                         col("allocated_cost"), col("capitalizable_cost"),
                         col("active_micros").divide(ActiveItemDays.MICROS_PER_DAY).as("active_item_days"),
                         Capitalisation.rule(col("epic_key"), col("policy_rule"), col("cap_micros")).as("capitalization_rule"),
