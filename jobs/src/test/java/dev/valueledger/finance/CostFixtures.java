@@ -54,6 +54,14 @@ abstract class CostFixtures extends SparkTestBase {
         return df(Source.FX_RATES.silverSchema().toDDL(), rows);
     }
 
+    /** The transform yields exactly the spec's columns but run_id, which Lakehouse fills. */
+    static void assertMatchesSpec(dev.valueledger.publish.TableSpec spec, Dataset<Row> actual) {
+        java.util.Set<String> declared = new java.util.TreeSet<>(spec.columns().keySet());
+        declared.remove("run_id");
+        org.junit.jupiter.api.Assertions.assertEquals(declared, new java.util.TreeSet<>(java.util.List.of(actual.columns())),
+                spec.name() + " columns");
+    }
+
     /** Same rows with every column nullable, so computed and fixture schemas compare on types only. */
     Dataset<Row> loose(Dataset<Row> d) {
         StructField[] f = d.schema().fields().clone();

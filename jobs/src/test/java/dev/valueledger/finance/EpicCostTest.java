@@ -80,6 +80,7 @@ class EpicCostTest extends CostFixtures {
                 cost("t2", "2025-02", "USD", "50.00"), cost("t2", "2025-01", "EUR", "20.00"));
         Dataset<Row> rates = fx(row("2025-01", "USD", new java.math.BigDecimal("0.9")));
         Dataset<Row> actual = cost(items, moves, costs, rates, noEpics());
+        assertMatchesSpec(EpicCost.TABLE, actual);
 
         Dataset<Row> expected = df(SPLIT,
                 row("E", "t1", "2025-01", eur("1.000000000000"), eur("100.00"), 0.5),

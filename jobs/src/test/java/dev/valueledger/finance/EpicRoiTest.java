@@ -51,6 +51,7 @@ class EpicRoiTest extends CostFixtures {
     @Test
     void roiIntervalAndPaybackOnAHandCase() {
         Dataset<Row> actual = roi();
+        assertMatchesSpec(EpicRoi.TABLE, actual);
         Dataset<Row> expected = df("quarter STRING, epic_key STRING, team_id STRING, cost_to_date DECIMAL(20,2), "
                         + "capitalized_to_date DECIMAL(20,2), attributed_mrr DECIMAL(20,2), attributed_annual_value DECIMAL(20,2), "
                         + "value_ci_low DECIMAL(20,2), value_ci_high DECIMAL(20,2), roi DECIMAL(20,6), roi_ci_low DECIMAL(20,6), "

@@ -60,6 +60,7 @@ class RevenueReconciliationTest extends CostFixtures {
 
     @Test
     void consistentQuarterReconciles() {
+        assertMatchesSpec(RevenueReconciliation.TABLE, reconcile("30.00"));
         Dataset<Row> expected = df("quarter STRING, mrr_start DECIMAL(20,2), new DECIMAL(20,2), expansion DECIMAL(20,2), "
                         + "reactivation DECIMAL(20,2), contraction DECIMAL(20,2), churn DECIMAL(20,2), mrr_end DECIMAL(20,2), "
                         + "realised_growth DECIMAL(20,2), treated_realised_growth DECIMAL(20,2), attributed_total DECIMAL(20,2), "

@@ -48,6 +48,7 @@ class TeamValueQuarterTest extends CostFixtures {
 
         Dataset<Row> actual = TeamValueQuarter.compute(cost, itemDays, epics, roi, okr,
                 List.of(Quarter.parse("2025-Q1", 1)), TEST_CONFIG).cache();
+        assertMatchesSpec(TeamValueQuarter.TABLE, actual);
 
         Dataset<Row> money = df("team_id STRING, quarter STRING, cost DECIMAL(20,2), unallocated_cost DECIMAL(20,2), "
                         + "attributed_annual_value DECIMAL(20,2), roi DECIMAL(20,6), okr_attainment DOUBLE, currency STRING",
