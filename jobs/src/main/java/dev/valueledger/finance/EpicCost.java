@@ -73,9 +73,9 @@ public final class EpicCost {
                         bround(col("loaded_cost").multiply(col("rate")), 2).cast(MONEY).as("team_cost"));
 
         List<String> teamMonth = List.of("team_id", "month");
-        Dataset<Row> withDays = costs.join(work, scala(teamMonth));
+        Dataset<Row> withDays = costs.join(work, joinKeys(teamMonth));
         // A month the team was paid for but logged no active time is all keep-the-lights-on.
-        Dataset<Row> withoutDays = costs.join(work.select("team_id", "month").distinct(), scala(teamMonth), "left_anti")
+        Dataset<Row> withoutDays = costs.join(work.select("team_id", "month").distinct(), joinKeys(teamMonth), "left_anti")
                 .withColumn("epic_key", lit(UNALLOCATED))
                 .withColumn("active_micros", lit(0L))
                 .withColumn("cap_micros", lit(0L))
@@ -112,7 +112,7 @@ public final class EpicCost {
     }
 
     /** Column names as the Scala sequence Dataset.join takes for an equi-join on same-named columns. */
-    static scala.collection.Seq<String> scala(List<String> cols) {
+    static scala.collection.Seq<String> joinKeys(List<String> cols) {
         return scala.collection.JavaConverters.asScalaBuffer(new java.util.ArrayList<>(cols)).toSeq();
     }
 }

@@ -110,6 +110,6 @@ public final class EpicRoi {
     }
 
     private static scala.collection.Seq<String> scalaSeq(String... cols) {
-        return EpicCost.scala(List.of(cols));
+        return EpicCost.joinKeys(List.of(cols));
     }
 }

@@ -7,6 +7,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.coalesce;
@@ -70,7 +71,7 @@ public final class RevenueReconciliation {
                 .groupBy("quarter").agg(sum(col("mrr_end")).as("mrr_end"));
         Column[] moved = MOVEMENTS.stream().map(m -> sum(col(m)).as(m)).toArray(Column[]::new);
         Dataset<Row> movements = inQuarter(bounds, monthly).groupBy("quarter")
-                .agg(moved[0], java.util.Arrays.copyOfRange(moved, 1, moved.length));
+                .agg(moved[0], Arrays.copyOfRange(moved, 1, moved.length));
 
         Dataset<Row> joined = bounds.select("quarter")
                 .join(start, "quarter", "left").join(end, "quarter", "left").join(movements, "quarter", "left")

@@ -77,7 +77,7 @@ public final class TeamValueQuarter {
                 .agg(sum(col("active_micros")).as("type_micros"))
                 .withColumn("month_micros", sum(col("type_micros")).over(Window.partitionBy("team_id", "month")));
         Dataset<Row> unallocatedCategory = cost.filter(col("epic_key").equalTo(EpicCost.UNALLOCATED))
-                .join(unallocatedTypes, EpicCost.scala(List.of("team_id", "month")), "left")
+                .join(unallocatedTypes, EpicCost.joinKeys(List.of("team_id", "month")), "left")
                 .select(col("team_id"), col("quarter"), col("category"),
                         when(col("month_micros").gt(0), col("allocated_cost").multiply(col("type_micros"))
                                 .divide(col("month_micros"))).otherwise(col("allocated_cost")).as("category_cost"));
@@ -102,9 +102,9 @@ public final class TeamValueQuarter {
                         sum(col("cost_to_date")).as("cost_to_date"))
                 .withColumn("roi", EpicRoi.roi(col("attributed_annual_value")));
 
-        Dataset<Row> out = totals.join(distribution, EpicCost.scala(List.of("team_id", "quarter")), "left")
-                .join(valued, EpicCost.scala(List.of("team_id", "quarter")), "left")
-                .join(okrAttainment.select("team_id", "quarter", "okr_attainment"), EpicCost.scala(List.of("team_id", "quarter")), "left");
+        Dataset<Row> out = totals.join(distribution, EpicCost.joinKeys(List.of("team_id", "quarter")), "left")
+                .join(valued, EpicCost.joinKeys(List.of("team_id", "quarter")), "left")
+                .join(okrAttainment.select("team_id", "quarter", "okr_attainment"), EpicCost.joinKeys(List.of("team_id", "quarter")), "left");
         for (String c : CATEGORIES) {
             out = out.withColumn("share_" + c, ratio(col("share_" + c)));
         }

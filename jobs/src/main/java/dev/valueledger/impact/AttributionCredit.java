@@ -8,6 +8,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -20,11 +22,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
-/**
- * Caps the attributed MRR of a quarter's Epics at the realised new, expansion and reactivation
- * MRR of the accounts they treated, by one common scale factor (CONTRACT §2 Attributed MRR;
- * §3 epic_impact.attributed_mrr, scale_factor).
- */
+/** Attributed MRR of a quarter's Epics capped at the realised new + expansion + reactivation MRR of the accounts they treated, by one common scale factor (CONTRACT §2 Attributed MRR; §3 epic_impact). */
 public final class AttributionCredit {
 
     static final String MONEY = "decimal(20,2)";
@@ -67,7 +65,7 @@ public final class AttributionCredit {
         Dataset<Row> growth = movementsAccount
                 .filter(col("movement").isin(MrrMovements.NEW, MrrMovements.EXPANSION, MrrMovements.REACTIVATION))
                 .select(col("account_id"), col("quarter"), col("amount"));
-        Dataset<Row> realised = treated.join(growth, Cols.seq(java.util.List.of("quarter", "account_id")))
+        Dataset<Row> realised = treated.join(growth, Cols.seq(List.of("quarter", "account_id")))
                 .groupBy(col("quarter")).agg(sum(col("amount")).as("_realised"));
 
         Column realisedGrowth = coalesce(col("_realised"), lit(0)).cast(MONEY);
@@ -95,7 +93,7 @@ public final class AttributionCredit {
                 .withColumn("attributed_mrr", scaled)
                 .withColumn("scale_factor", coalesce(col("_factor"), lit(1)).cast(FACTOR))
                 .drop("_factor")
-                .select(java.util.Arrays.stream(epicImpact.columns()).map(c -> col(c)).toArray(Column[]::new));
+                .select(Arrays.stream(epicImpact.columns()).map(c -> col(c)).toArray(Column[]::new));
 
         Dataset<Row> totals = impact.filter(col("outcome").equalTo("mrr")).groupBy(col("quarter"))
                 .agg(sum(col("attributed_mrr")).cast(MONEY).as("attributed_total"));
