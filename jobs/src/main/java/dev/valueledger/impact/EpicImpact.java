@@ -51,8 +51,8 @@ public final class EpicImpact {
             .column("max_abs_pre_trend", "Largest |estimate| of the event-study months -pre-months..-1 (null without pre-adoption months)")
             .column("pre_trend_ok", "No pre-adoption event-study interval excludes 0: parallel trends credible")
             .column("verdict", "positive or negative; inconclusive when the interval contains 0, fewer than min-accounts treated or controls, or pre_trend_ok is false")
-            .column("attributed_mrr", "For outcome mrr: estimate x n_treated, rounded half-even to the cent (CONTRACT §2 Attributed MRR), before reconciliation; null for active")
-            .column("scale_factor", "Common reconciliation factor of attributed MRR (CONTRACT §2 Attributed MRR); 1 here, the revenue reconciliation applies it")
+            .column("attributed_mrr", "For outcome mrr: estimate x n_treated rounded half-even to the cent, then x scale_factor floored to the cent (CONTRACT §2 Attributed MRR; impact.AttributionCredit); null for active")
+            .column("scale_factor", "Common factor of the quarter: treated accounts' realised new + expansion + reactivation MRR / sum of positive attributed MRR, floored to 1e-6, when that sum exceeds it; else 1 (CONTRACT §2 Attributed MRR; revenue_reconciliation)")
             .column("currency", "Reporting currency of attributed_mrr and of the mrr estimate")
             .column("run_id", "Run that wrote the row (pipeline_runs.run_id)")
             .partitionBy("quarter").key("quarter", "epic_key", "outcome").build();
