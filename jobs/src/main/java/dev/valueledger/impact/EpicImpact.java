@@ -106,14 +106,18 @@ public final class EpicImpact {
         Dataset<Row> cellStats = GroupTimeEffects.cells(comparisons, KEYS).cache();
         Dataset<Row> influence = GroupTimeEffects.influence(comparisons, cellStats, KEYS);
 
-        Dataset<Row> estimates = estimates(cellStats, influence, assignment, a, q);
+        // The estimates feed both the event study and the impact table, and their plan (panel,
+        // cells, influence, bootstrap) is deep: computing them once and cutting the lineage keeps
+        // every later query small and stops the bootstrap from running once per consumer.
+        Dataset<Row> estimates = estimates(cellStats, influence, assignment, a, q).localCheckpoint();
         Dataset<Row> eventStudy = estimates.filter(col("agg").startsWith("dynamic:"))
                 .select("quarter", "epic_key", "outcome", "event_month", "estimate", "std_error", "ci_low", "ci_high");
-        Dataset<Row> impact = impactTable(estimates, eventStudy, comparisons, epics, cfg, control);
+        Dataset<Row> impact = impactTable(estimates, eventStudy, comparisons, epics, cfg, control).localCheckpoint();
 
         Dataset<Row> attgt = cellStats.select(lit(q.label()).as("quarter"), col("epic_key"), col("outcome"),
                 Periods.monthLabel(col("g")).as("cohort"), Periods.monthLabel(col("t")).as("month"), col("att"),
-                col("se").as("std_error"), col("n_treated"), col("n_control"));
+                col("se").as("std_error"), col("n_treated"), col("n_control")).localCheckpoint();
+        cellStats.unpersist();
         return new Result(impact, eventStudy, attgt);
     }
 

@@ -51,6 +51,17 @@ public final class MultiplierBootstrap {
                                               int draws, long seed) {
         SparkSession spark = unitInfluence.sparkSession();
         List<Row> columnValues = unitInfluence.select(Cols.of(columnKeys)).distinct().collectAsList();
+        if (columnValues.isEmpty()) {
+            // No aggregate to bootstrap (no Epic had an estimable cell yet, e.g. an early quarter).
+            StructType none = new StructType();
+            for (String k : rowKeys) {
+                none = none.add(unitInfluence.schema().apply(k));
+            }
+            for (String k : columnKeys) {
+                none = none.add(unitInfluence.schema().apply(k));
+            }
+            return spark.createDataFrame(List.of(), none.add("std_error", DataTypes.DoubleType, true));
+        }
         List<Row> slotRows = new ArrayList<>();
         List<Object> slots = new ArrayList<>();
         StructType slotSchema = new StructType();

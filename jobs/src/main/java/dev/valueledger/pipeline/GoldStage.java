@@ -10,9 +10,18 @@ import dev.valueledger.delivery.FlowMetrics;
 import dev.valueledger.delivery.IncidentLinks;
 import dev.valueledger.delivery.PullRequestDelivery;
 import dev.valueledger.delivery.TeamDimension;
+import dev.valueledger.finance.EpicCost;
+import dev.valueledger.finance.EpicRoi;
+import dev.valueledger.finance.Finance;
+import dev.valueledger.finance.RevenueReconciliation;
+import dev.valueledger.finance.TeamValueQuarter;
+import dev.valueledger.impact.EpicImpact;
 import dev.valueledger.ingest.IngestTables;
 import dev.valueledger.ingest.Source;
-import dev.valueledger.impact.EpicImpact;
+import dev.valueledger.outcomes.EpicOutcomeScorecard;
+import dev.valueledger.outcomes.OkrAttainment;
+import dev.valueledger.outcomes.OkrProgress;
+import dev.valueledger.outcomes.OutcomeInputs;
 import dev.valueledger.product.Adoption;
 import dev.valueledger.product.AdoptionWithin;
 import dev.valueledger.product.FeatureAdoptionWeekly;
@@ -21,35 +30,38 @@ import dev.valueledger.quality.Check;
 import dev.valueledger.quality.DataQuality;
 import dev.valueledger.revenue.AccountMonthPanel;
 import dev.valueledger.revenue.AccountMrr;
+import dev.valueledger.revenue.InvoiceTotals;
 import dev.valueledger.revenue.MrrContributions;
 import dev.valueledger.revenue.MrrMovements;
+import dev.valueledger.revenue.OneTimeRevenue;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Computes and publishes the curated tables of CONTRACT §3 for the given quarters from silver:
- * as-of tables are replaced whole, quarter tables only in the quarters of the run. Returns the
- * Delta version written per table.
+ * Computes and publishes the curated tables of CONTRACT §3 for the given quarters from silver,
+ * stage by stage in the order they depend on each other: delivery, revenue, adoption, impact,
+ * outcomes, finance. As-of tables are replaced whole, quarter tables only in the run's quarters.
  */
 public final class GoldStage {
+
+    /** Delta version per table written, and the data-quality checks made along the way. */
+    public record Result(Map<String, Long> versions, List<Check> checks) { }
 
     private final RunContext ctx;
     private final List<Quarter> quarters;
     private final List<String> labels;
     private final Map<String, Long> versions = new LinkedHashMap<>();
     private final List<Check> checks = new ArrayList<>();
-
-    /** Delta version per table written, and the data-quality checks made along the way. */
-    public record Result(Map<String, Long> versions, List<Check> checks) { }
+    private final List<Dataset<Row>> kept = new ArrayList<>();
 
     private GoldStage(RunContext ctx, List<Quarter> quarters) {
         this.ctx = ctx;
@@ -59,10 +71,44 @@ public final class GoldStage {
 
     public static Result run(RunContext ctx, List<Quarter> quarters) {
         GoldStage g = new GoldStage(ctx, quarters);
-        g.references();
-        Dataset<Row> epics = g.delivery();
-        g.revenueAndProduct(epics);
+        try {
+            g.references();
+            Dataset<Row> dimEpic = g.delivery();
+            Revenue revenue = g.revenue();
+            Dataset<Row> adoptions = g.adoption(dimEpic);
+            Dataset<Row> impact = g.impact(revenue.panel(), adoptions);
+            Dataset<Row> okrAttainment = g.outcomes(dimEpic, revenue.panel());
+            g.finance(dimEpic, revenue, adoptions, impact, okrAttainment);
+        } finally {
+            g.kept.forEach(Dataset::unpersist);
+        }
         return new Result(Map.copyOf(g.versions), List.copyOf(g.checks));
+    }
+
+    /** What the revenue stage hands on: contributions, account MRR, the account x month panel, movements. */
+    private record Revenue(Dataset<Row> contributions, Dataset<Row> accountMrr, Dataset<Row> panel,
+                           Dataset<Row> movementsAccount, Dataset<Row> movementsMonthly) { }
+
+    private Dataset<Row> silver(Source s) {
+        return ctx.lake().read(IngestTables.silver(s));
+    }
+
+    private Dataset<Row> gold(TableSpec spec) {
+        return ctx.lake().read(spec).filter(col("quarter").isin(labels.toArray()));
+    }
+
+    /**
+     * Computes an intermediate once and cuts its lineage: later stages reuse it many times, and
+     * without the cut every consumer would re-analyse (and re-run) the whole plan behind it.
+     */
+    private Dataset<Row> keep(Dataset<Row> df) {
+        Dataset<Row> k = df.localCheckpoint();
+        kept.add(k);
+        return k;
+    }
+
+    private Quarter last() {
+        return quarters.get(quarters.size() - 1);
     }
 
     /** Keys that point at nothing: reported, since each figure still counts under its own key. */
@@ -79,60 +125,88 @@ public final class GoldStage {
                 silver(Source.ACCOUNTS), "account_id"));
     }
 
-    private Dataset<Row> silver(Source s) {
-        return ctx.lake().read(IngestTables.silver(s));
-    }
-
-    private Quarter last() {
-        return quarters.get(quarters.size() - 1);
-    }
-
-    /** Flow, DORA and Epic delivery; returns the Epics with their derived release dates. */
+    /** Flow, DORA and Epic delivery; returns dim_epic with the derived release dates. */
     private Dataset<Row> delivery() {
         DeliveryInputs in = new DeliveryInputs(silver(Source.TEAMS), silver(Source.EPICS), silver(Source.WORK_ITEMS),
                 silver(Source.WORK_ITEM_TRANSITIONS), silver(Source.PULL_REQUESTS), silver(Source.DEPLOYMENTS),
                 silver(Source.INCIDENTS));
-        DeliveryTables asOf = Delivery.compute(in, ctx.cfg(), quarters);
-        checks.add(DataQuality.unmappedStatuses(asOf.unmappedStatuses()));
-        overwrite(TeamDimension.SPEC, asOf.dimTeam());
-        overwrite(EpicDimension.SPEC, asOf.dimEpic());
-        overwrite(EpicDelivery.SPEC, asOf.epicDelivery());
-        overwrite(IncidentLinks.SPEC, asOf.incidentLinks());
-        overwrite(PullRequestDelivery.SPEC, asOf.pullRequestDelivery());
-        replace(FlowMetrics.SPEC, asOf.teamFlowQuarter());
-        replace(DoraMetrics.SPEC, asOf.teamDoraQuarter());
+        DeliveryTables t = Delivery.compute(in, ctx.cfg(), quarters);
+        checks.add(DataQuality.unmappedStatuses(t.unmappedStatuses()));
+        overwrite(TeamDimension.SPEC, t.dimTeam());
+        overwrite(EpicDimension.SPEC, t.dimEpic());
+        overwrite(EpicDelivery.SPEC, t.epicDelivery());
+        overwrite(IncidentLinks.SPEC, t.incidentLinks());
+        overwrite(PullRequestDelivery.SPEC, t.pullRequestDelivery());
+        replace(FlowMetrics.SPEC, t.teamFlowQuarter());
+        replace(DoraMetrics.SPEC, t.teamDoraQuarter());
         ctx.progress().report("delivery", "flow, DORA and Epic delivery for " + String.join(", ", labels));
-        return ctx.lake().read(EpicDimension.SPEC).select(col("epic_key"), col("feature_keys"), col("released_at"));
+        return keep(ctx.lake().read(EpicDimension.SPEC));
     }
 
-    private void revenueAndProduct(Dataset<Row> epics) {
-        Dataset<Row> contributions = MrrContributions.compute(silver(Source.INVOICE_LINES), silver(Source.FX_RATES), ctx.cfg())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+    private Revenue revenue() {
+        Dataset<Row> contributions = keep(MrrContributions.compute(silver(Source.INVOICE_LINES), silver(Source.FX_RATES), ctx.cfg()));
+        Dataset<Row> accountMrr = keep(AccountMrr.compute(contributions));
         String lastMonth = last().end().minusMonths(1).format(DateTimeFormatter.ofPattern("yyyy-MM"));
-        Dataset<Row> panel = AccountMonthPanel.build(AccountMrr.compute(contributions), silver(Source.ACCOUNTS), lastMonth)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> panel = keep(AccountMonthPanel.build(accountMrr, silver(Source.ACCOUNTS), lastMonth));
+        Dataset<Row> movementsAccount = keep(MrrMovements.perAccount(panel, ctx.cfg()));
+        Dataset<Row> movementsMonthly = keep(MrrMovements.monthly(panel, ctx.cfg()));
         replace(MrrContributions.TABLE, contributions);
-        replace(MrrMovements.MONTHLY, MrrMovements.monthly(panel, ctx.cfg()));
-        checks.add(DataQuality.movementsIdentity(ctx.lake().read(MrrMovements.MONTHLY)));
-        replace(MrrMovements.ACCOUNT, MrrMovements.perAccount(panel, ctx.cfg()));
+        replace(MrrMovements.ACCOUNT, movementsAccount);
+        replace(MrrMovements.MONTHLY, movementsMonthly);
+        checks.add(DataQuality.movementsIdentity(gold(MrrMovements.MONTHLY)));
         ctx.progress().report("revenue", "MRR and its movements for " + String.join(", ", labels));
+        return new Revenue(contributions, accountMrr, panel, movementsAccount, movementsMonthly);
+    }
 
+    /** Descriptive adoption tables; returns each account's cohort per Epic for the impact estimate. */
+    private Dataset<Row> adoption(Dataset<Row> dimEpic) {
+        Dataset<Row> epics = dimEpic.select(col("epic_key"), col("feature_keys"), col("released_at"));
         Dataset<Row> events = silver(Source.PRODUCT_EVENTS);
         replace(FeatureAdoptionWeekly.TABLE, FeatureAdoptionWeekly.compute(epics, events, ctx.cfg()));
         overwrite(AdoptionWithin.table(ctx.cfg()), AdoptionWithin.compute(epics, events, ctx.cfg()));
         ctx.progress().report("product", "feature adoption of every released Epic");
+        return keep(Adoption.cohorts(epics, events, silver(Source.FEATURE_EXPOSURES)));
+    }
 
-        Dataset<Row> adoptions = Adoption.cohorts(epics, events, silver(Source.FEATURE_EXPOSURES))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        List<EpicImpact.Result> impacts = quarters.stream()
-                .map(q -> EpicImpact.compute(panel, adoptions, ctx.cfg(), q)).toList();
-        replace(EpicImpact.EPIC_IMPACT, impacts.stream().map(EpicImpact.Result::impact).reduce(Dataset::unionByName).orElseThrow());
-        replace(EpicImpact.EPIC_IMPACT_EVENT_STUDY, impacts.stream().map(EpicImpact.Result::eventStudy).reduce(Dataset::unionByName).orElseThrow());
-        replace(EpicImpact.EPIC_IMPACT_ATTGT, impacts.stream().map(EpicImpact.Result::attgt).reduce(Dataset::unionByName).orElseThrow());
+    /** Effect of every Epic as of each quarter; epic_impact itself is written once finance has reconciled it. */
+    private Dataset<Row> impact(Dataset<Row> panel, Dataset<Row> adoptions) {
+        List<EpicImpact.Result> results = quarters.stream().map(q -> EpicImpact.compute(panel, adoptions, ctx.cfg(), q)).toList();
+        replace(EpicImpact.EPIC_IMPACT_EVENT_STUDY, union(results, EpicImpact.Result::eventStudy));
+        replace(EpicImpact.EPIC_IMPACT_ATTGT, union(results, EpicImpact.Result::attgt));
         ctx.progress().report("impact", "effect of every Epic on MRR and retention, with intervals");
-        adoptions.unpersist();
-        contributions.unpersist();
-        panel.unpersist();
+        return keep(union(results, EpicImpact.Result::impact));
+    }
+
+    /** Outcome scorecards and OKR progress; returns OKR attainment per team and quarter. */
+    private Dataset<Row> outcomes(Dataset<Row> dimEpic, Dataset<Row> panel) {
+        OutcomeInputs in = new OutcomeInputs(dimEpic, silver(Source.PRODUCT_EVENTS), panel, silver(Source.OKRS),
+                silver(Source.OKR_CHECKINS), gold(FlowMetrics.SPEC), gold(DoraMetrics.SPEC));
+        replace(EpicOutcomeScorecard.SPEC, EpicOutcomeScorecard.compute(in, ctx.cfg(), quarters));
+        replace(OkrProgress.SPEC, OkrProgress.compute(in, ctx.cfg(), quarters));
+        ctx.progress().report("outcomes", "Epic outcome scorecards and OKR progress");
+        return OkrAttainment.perTeamQuarter(gold(OkrProgress.SPEC));
+    }
+
+    private void finance(Dataset<Row> dimEpic, Revenue revenue, Dataset<Row> adoptions, Dataset<Row> impact,
+                         Dataset<Row> okrAttainment) {
+        Dataset<Row> invoiceLines = silver(Source.INVOICE_LINES);
+        Dataset<Row> fx = silver(Source.FX_RATES);
+        Finance.Tables t = Finance.compute(new Finance.Inputs(silver(Source.WORK_ITEMS), silver(Source.WORK_ITEM_TRANSITIONS),
+                silver(Source.TEAM_COSTS), fx, dimEpic, impact, adoptions, revenue.movementsAccount(),
+                revenue.movementsMonthly(), revenue.contributions(), revenue.accountMrr(),
+                OneTimeRevenue.monthly(invoiceLines, fx, ctx.cfg()), InvoiceTotals.monthly(invoiceLines, fx, ctx.cfg()),
+                okrAttainment), ctx.cfg(), quarters);
+        replace(EpicCost.TABLE, t.epicCostMonthly());
+        replace(EpicImpact.EPIC_IMPACT, t.epicImpact());
+        replace(EpicRoi.TABLE, t.epicRoi());
+        replace(TeamValueQuarter.TABLE, t.teamValueQuarter());
+        replace(RevenueReconciliation.TABLE, t.revenueReconciliation());
+        checks.add(DataQuality.reconciliation(gold(RevenueReconciliation.TABLE)));
+        ctx.progress().report("finance", "cost per Epic, capitalisation, ROI, team value and revenue reconciliation");
+    }
+
+    private static Dataset<Row> union(List<EpicImpact.Result> results, Function<EpicImpact.Result, Dataset<Row>> part) {
+        return results.stream().map(part).reduce(Dataset::unionByName).orElseThrow();
     }
 
     private void overwrite(TableSpec spec, Dataset<Row> df) {

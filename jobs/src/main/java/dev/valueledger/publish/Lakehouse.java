@@ -2,6 +2,10 @@ package dev.valueledger.publish;
 
 import dev.valueledger.config.AppConfig;
 import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.delta.DeltaLog;
+import scala.Option;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -123,7 +127,12 @@ public final class Lakehouse {
             spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
         }
         register(spec);
-        return DeltaTable.forPath(spark, path(spec)).history(1).select("version").head().getLong(0);
+        return version(path(spec));
+    }
+
+    /** The table's latest version as this JVM's Delta log knows it (our own commit just updated it): no Spark job. */
+    private long version(String path) {
+        return DeltaLog.forTable(spark, new Path(path)).unsafeVolatileSnapshot().version();
     }
 
     private long write(TableSpec spec, Dataset<Row> df, String runId, String mode, String replaceWhere) {
@@ -145,7 +154,7 @@ public final class Lakehouse {
         String path = path(spec);
         w.save(path);
         register(spec);
-        return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+        return version(path);
     }
 
     /**
@@ -159,23 +168,24 @@ public final class Lakehouse {
         String schema = schemaOf(spec.layer());
         String qualified = Sql.qualified(schema, spec.name());
         spark.sql("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(schema));
-        if (spark.catalog().tableExists(schema, spec.name()) && !registeredHere(qualified, spec)) {
+        if (spark.catalog().tableExists(schema, spec.name()) && !registeredHere(schema, spec)) {
             // The table is external (it has a LOCATION): dropping it forgets the name, not the data.
             // The session catalog drops it without loading Delta, which fails when the old path is gone.
-            spark.sessionState().catalog().dropTable(
-                    new org.apache.spark.sql.catalyst.TableIdentifier(spec.name(), scala.Option.apply(schema)), true, false);
+            spark.sessionState().catalog().dropTable(new TableIdentifier(spec.name(), Option.apply(schema)), true, false);
         }
         spark.sql("CREATE TABLE IF NOT EXISTS " + qualified
                 + " USING DELTA LOCATION " + Sql.literal(path(spec))
                 + " COMMENT " + Sql.literal(spec.description()));
     }
 
-    private boolean registeredHere(String qualified, TableSpec spec) {
+    /** Whether the catalog's entry points at this lake's files (a metastore look-up, no Spark job). */
+    private boolean registeredHere(String schema, TableSpec spec) {
         try {
-            String location = spark.sql("DESCRIBE DETAIL " + qualified).select("location").head().getString(0);
-            return qualify(location).equals(qualify(path(spec)));
+            CatalogTable t = spark.sessionState().catalog().getTableMetadata(new TableIdentifier(spec.name(), Option.apply(schema)));
+            return t.storage().locationUri().isDefined()
+                    && qualify(t.storage().locationUri().get().toString()).equals(qualify(path(spec)));
         } catch (Exception e) {
-            // Spark's AnalysisException is checked in Java's eyes: a table whose files are gone.
+            // Checked in Java's eyes (NoSuchDatabase/NoSuchTable): not registered here, then.
             return false;
         }
     }

@@ -95,6 +95,17 @@ public final class DataQuality {
                 bad == 0 ? r.getLong(0) + " month x segment rows tie out" : bad + " rows where movements do not sum to mrr_end - mrr_start");
     }
 
+    /**
+     * Every quarter's revenue reconciles (CONTRACT §3 invariants: movements tie to the invoice lines
+     * to the cent, attributed MRR never exceeds realised growth); blocking.
+     */
+    public static Check reconciliation(Dataset<Row> reconciliation) {
+        List<Row> off = reconciliation.filter(col("reconciles").equalTo(false)).select("quarter").orderBy("quarter").collectAsList();
+        String quarters = off.stream().map(r -> r.getString(0)).collect(Collectors.joining(", "));
+        return Check.of("revenue_reconciles", "revenue_reconciliation", off.isEmpty(), off.size(), 0.0, true,
+                off.isEmpty() ? "every quarter ties out" : "quarters that do not reconcile: " + quarters);
+    }
+
     public static Dataset<Row> toRows(SparkSession spark, List<Check> checks) {
         List<Row> rows = new ArrayList<>();
         for (Check c : checks) {

@@ -177,6 +177,16 @@ class EpicImpactTest extends SparkTestBase {
     }
 
     @Test
+    void aQuarterBeforeAnyAdoptionYieldsNoRowsRatherThanFailing() {
+        // Every adoption falls in May 2024, after 2024-Q1: nothing is estimable as of that quarter.
+        Dataset<Row> may = df(ADOPTIONS, row("E1", "t1", "2024-05", "adoption"), row("E1", "t2", "2024-05", "adoption"));
+        EpicImpact.Result r = EpicImpact.compute(monthly(constantEffectPanel()), may, config(Map.of()),
+                Quarter.parse("2024-Q1", 1));
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.impact().count());
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.eventStudy().count());
+    }
+
+    @Test
     void naiveComparisonShowsSelectionBias() {
         Row naive = only(NaiveComparison.compute(monthly(constantEffectPanel()), e1Adoptions(), Q));
         // Adopters from their adoption month: t1 180+190+200+210, t2 +400, t3 390+400+410, t4 +300

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class IngestStageTest extends SparkTestBase {
+class PipelineTest extends SparkTestBase {
 
     @TempDir
     Path tmp;
@@ -33,7 +33,7 @@ class IngestStageTest extends SparkTestBase {
     void cleanInputReachesSilverTypedAndPseudonymised() throws Exception {
         Path in = TinyCompany.write(tmp.resolve("in"), false);
         AppConfig cfg = cfg(tmp.resolve("lake"));
-        Pipeline.Result r = Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), Progress.silent());
+        Pipeline.Result r = Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), new Progress(System.err));
 
         Lakehouse lake = new Lakehouse(spark(), cfg);
         assertEquals(List.of(Quarter.parse("2025-Q1", 1)), r.quarters(), "team costs cover January 2025 only");
@@ -83,7 +83,7 @@ class IngestStageTest extends SparkTestBase {
         // 1 bad line in 8 = 12.5%, over the 5% default.
         AppConfig cfg = cfg(tmp.resolve("lake"));
         UserError e = assertThrows(UserError.class, () ->
-                Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), Progress.silent()));
+                Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), new Progress(System.err)));
         assertEquals(true, e.getMessage().contains("invoice_lines: 12.5% of 8 records quarantined (threshold 5.0%"), e.getMessage());
         Lakehouse lake = new Lakehouse(spark(), cfg);
         assertFalse(lake.exists(IngestTables.silver(Source.INVOICE_LINES)), "silver untouched");
@@ -106,7 +106,7 @@ class IngestStageTest extends SparkTestBase {
         Path in = TinyCompany.write(tmp.resolve("in"), false);
         java.nio.file.Files.delete(in.resolve("accounts.csv"));
         UserError e = assertThrows(UserError.class, () -> Pipeline.run(spark(), cfg(tmp.resolve("lake")),
-                new Pipeline.Request(in.toString(), Optional.empty(), true), Progress.silent()));
+                new Pipeline.Request(in.toString(), Optional.empty(), true), new Progress(System.err)));
         assertEquals(true, e.getMessage().startsWith("required source accounts is missing from " + in), e.getMessage());
     }
 }
