@@ -263,7 +263,8 @@ public final class AppConfig {
     private static Map<String, String> stringMap(Config c) {
         Map<String, String> m = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
-            m.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+            // "spark.x.y" = v and spark.x.y = v (nested) both mean the Spark setting spark.x.y.
+            m.put(String.join(".", ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped()));
         }
         return Map.copyOf(m);
     }

@@ -51,6 +51,24 @@ class AppConfigTest {
     }
 
     @Test
+    void sparkSettingsPassThroughQuotedOrNested() throws Exception {
+        AppConfig c = AppConfig.load(Optional.of(write(
+                "valueledger.spark.extra { \"spark.sql.adaptive.enabled\" = false, spark.sql.files.maxPartitionBytes = 64m }")), Map.of());
+        assertEquals("false", c.spark().extra().get("spark.sql.adaptive.enabled"));
+        assertEquals("64m", c.spark().extra().get("spark.sql.files.maxPartitionBytes"));
+    }
+
+    @Test
+    void shippedExamplesAreValid() {
+        // Surefire runs in the jobs module; the examples live in the repository's conf/.
+        AppConfig local = AppConfig.load(Optional.of(Path.of("..", "conf", "local.conf").toFile()), Map.of());
+        assertEquals(0.01, local.quarantine().thresholdFor("invoice_lines"));
+        AppConfig cluster = AppConfig.load(Optional.of(Path.of("..", "conf", "cluster.conf").toFile()), Map.of());
+        assertEquals("s3a://acme-lake/value-ledger", cluster.lakeRoot());
+        assertEquals("thrift://metastore.internal:9083", cluster.spark().extra().get("spark.hive.metastore.uris"));
+    }
+
+    @Test
     void unknownKeyIsNamed() throws Exception {
         ConfigError e = assertThrows(ConfigError.class, () -> AppConfig.load(Optional.of(write(
                 "valueledger { attribution { post-month = 4 } }")), Map.of()));
