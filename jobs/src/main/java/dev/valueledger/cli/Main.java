@@ -70,7 +70,8 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return 2;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's AnalysisException is a checked exception in Java's eyes: catch them all here.
             Throwable root = rootCause(e);
             if (root instanceof AnalysisException ae) {
                 err.println("valueledger: " + ae.getSimpleMessage());

@@ -334,6 +334,11 @@ public final class AppConfig {
                 throw new ConfigError(ROOT + ".attribution.covariates: '" + s + "' is not one of segment, plan, tenure, pre_mrr");
             }
         }
+        if (!v.isEmpty()) {
+            // Better to refuse than to publish unadjusted estimates labelled as adjusted.
+            throw new ConfigError(ROOT + ".attribution.covariates: the doubly robust covariate adjustment is not"
+                    + " available yet; leave the list empty (estimates are unadjusted difference-in-differences)");
+        }
         return v;
     }
 

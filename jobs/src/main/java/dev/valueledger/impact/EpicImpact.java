@@ -67,6 +67,7 @@ public final class EpicImpact {
             .column("std_error", "Seeded account-level multiplier bootstrap, as epic_impact.std_error")
             .column("ci_low", "estimate - z * std_error at confidence-level")
             .column("ci_high", "estimate + z * std_error at confidence-level")
+            .column("currency", "Reporting currency of the mrr rows' figures (configuration reporting-currency); active rows are shares")
             .column("run_id", "Run that wrote the row (pipeline_runs.run_id)")
             .partitionBy("quarter").key("quarter", "epic_key", "outcome", "event_month").build();
 
@@ -81,6 +82,7 @@ public final class EpicImpact {
             .column("std_error", "Analytic: sqrt(var_pop(dY | cohort)/n_treated + var_pop(dY | controls)/n_control), as R did")
             .column("n_treated", "Accounts of cohort g")
             .column("n_control", "Control accounts of the cell after the clean-control exclusion")
+            .column("currency", "Reporting currency of the mrr rows' figures (configuration reporting-currency); active rows are shares")
             .column("run_id", "Run that wrote the row (pipeline_runs.run_id)")
             .partitionBy("quarter").key("quarter", "epic_key", "outcome", "cohort", "month").build();
 
@@ -118,7 +120,8 @@ public final class EpicImpact {
                 Periods.monthLabel(col("g")).as("cohort"), Periods.monthLabel(col("t")).as("month"), col("att"),
                 col("se").as("std_error"), col("n_treated"), col("n_control")).localCheckpoint();
         cellStats.unpersist();
-        return new Result(impact, eventStudy, attgt);
+        Column currency = lit(cfg.reportingCurrency()).as("currency");
+        return new Result(impact, eventStudy.select(col("*"), currency), attgt.select(col("*"), currency));
     }
 
     /**

@@ -119,6 +119,10 @@ public final class SourceFiles {
 
     static Optional<Format> formatOf(String fileName) {
         String n = fileName.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".parquet.gz")) {
+            throw new UserError("file " + fileName + ": Parquet compresses inside the file and cannot be read gzip-wrapped;"
+                    + " give it as " + fileName.substring(0, fileName.length() - 3));
+        }
         if (n.endsWith(".gz")) {
             n = n.substring(0, n.length() - 3);
         }

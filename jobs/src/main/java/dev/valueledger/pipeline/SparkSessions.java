@@ -34,6 +34,9 @@ public final class SparkSessions {
                 // Finance audits read old versions: keep history for ten years, not Delta's 30 days.
                 .setIfMissing("spark.databricks.delta.properties.defaults.logRetentionDuration", "interval 3650 days")
                 .setIfMissing("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration", "interval 3650 days")
+                // Delta rebuilds a table's state from its log with this many tasks on every read and
+                // commit; the default 50 costs seconds per operation on the small tables of a run.
+                .setIfMissing("spark.databricks.delta.snapshotPartitions", "4")
                 .setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
         for (Map.Entry<String, String> e : cfg.spark().extra().entrySet()) {
             conf.set(e.getKey(), e.getValue());
@@ -53,7 +56,7 @@ public final class SparkSessions {
         SparkConf conf = baseConf(cfg);
         SparkSession.Builder builder = SparkSession.builder().config(conf);
         if (cfg.catalog().persistent()) {
-            String warehouse = cfg.lakeRoot().replaceAll("/+$", "") + "/_warehouse";
+            String warehouse = dev.valueledger.publish.Lakehouse.qualifiedRoot(cfg.lakeRoot()) + "/_warehouse";
             builder.config("spark.sql.warehouse.dir", warehouse);
             if (!conf.contains("spark.hive.metastore.uris") && !conf.contains("spark.hadoop.hive.metastore.uris")) {
                 String dir = metastoreDir(cfg);

@@ -37,7 +37,19 @@ public final class Lakehouse {
     public Lakehouse(SparkSession spark, AppConfig cfg) {
         this.spark = spark;
         this.cfg = cfg;
-        this.root = cfg.lakeRoot().replaceAll("/+$", "");
+        this.root = qualifiedRoot(cfg.lakeRoot());
+    }
+
+    /**
+     * The lake root as an absolute URI: the catalog stores table locations, and a relative path
+     * would be resolved against the metastore's warehouse rather than the working directory.
+     */
+    public static String qualifiedRoot(String lakeRoot) {
+        String r = lakeRoot.replaceAll("/+$", "");
+        if (r.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            return r;
+        }
+        return java.nio.file.Path.of(r).toAbsolutePath().normalize().toUri().toString().replaceAll("/+$", "");
     }
 
     public SparkSession spark() {
