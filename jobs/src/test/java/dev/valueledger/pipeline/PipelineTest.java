@@ -33,7 +33,7 @@ class PipelineTest extends SparkTestBase {
     void cleanInputReachesSilverTypedAndPseudonymised() throws Exception {
         Path in = TinyCompany.write(tmp.resolve("in"), false);
         AppConfig cfg = cfg(tmp.resolve("lake"));
-        Pipeline.Result r = Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), new Progress(System.err));
+        Pipeline.Result r = Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), Progress.silent());
 
         Lakehouse lake = new Lakehouse(spark(), cfg);
         assertEquals(List.of(Quarter.parse("2025-Q1", 1)), r.quarters(), "team costs cover January 2025 only");
@@ -83,10 +83,11 @@ class PipelineTest extends SparkTestBase {
         // 1 bad line in 8 = 12.5%, over the 5% default.
         AppConfig cfg = cfg(tmp.resolve("lake"));
         UserError e = assertThrows(UserError.class, () ->
-                Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), new Progress(System.err)));
+                Pipeline.run(spark(), cfg, new Pipeline.Request(in.toString(), Optional.empty(), true), Progress.silent()));
         assertEquals(true, e.getMessage().contains("invoice_lines: 12.5% of 8 records quarantined (threshold 5.0%"), e.getMessage());
         Lakehouse lake = new Lakehouse(spark(), cfg);
         assertFalse(lake.exists(IngestTables.silver(Source.INVOICE_LINES)), "silver untouched");
+        assertFalse(lake.exists(dev.valueledger.delivery.TeamDimension.SPEC), "gold untouched");
         Row q = lake.read(IngestTables.QUARANTINE).head();
         assertEquals("invoice_lines", q.getAs("source"));
         assertEquals("out_of_domain", q.getAs("reason_code"));
@@ -102,11 +103,18 @@ class PipelineTest extends SparkTestBase {
     }
 
     @Test
+    void missingInputFolderIsNamed() {
+        UserError e = assertThrows(UserError.class, () -> Pipeline.run(spark(), cfg(tmp.resolve("lake")),
+                new Pipeline.Request(tmp.resolve("nowhere").toString(), Optional.empty(), true), Progress.silent()));
+        assertEquals(true, e.getMessage().startsWith("input folder " + tmp.resolve("nowhere") + " does not exist"), e.getMessage());
+    }
+
+    @Test
     void missingRequiredSourceIsNamed() throws Exception {
         Path in = TinyCompany.write(tmp.resolve("in"), false);
         java.nio.file.Files.delete(in.resolve("accounts.csv"));
         UserError e = assertThrows(UserError.class, () -> Pipeline.run(spark(), cfg(tmp.resolve("lake")),
-                new Pipeline.Request(in.toString(), Optional.empty(), true), new Progress(System.err)));
+                new Pipeline.Request(in.toString(), Optional.empty(), true), Progress.silent()));
         assertEquals(true, e.getMessage().startsWith("required source accounts is missing from " + in), e.getMessage());
     }
 }
