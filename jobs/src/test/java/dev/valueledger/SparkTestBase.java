@@ -48,12 +48,15 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
         runBefore();
     }
 
-    /** A DataFrame from a DDL schema ("a STRING, b INT") and rows given as arrays of values. */
+    /**
+     * A DataFrame from a DDL schema ("a STRING, b INT") and rows given as arrays of values; a row
+     * may leave out trailing columns, which are then null (optional columns such as assignee).
+     */
     protected Dataset<Row> df(String ddl, Object[]... rows) {
         StructType schema = StructType.fromDDL(ddl);
         List<Row> list = new ArrayList<>();
         for (Object[] r : rows) {
-            list.add(RowFactory.create(r));
+            list.add(RowFactory.create(java.util.Arrays.copyOf(r, Math.max(r.length, schema.size()))));
         }
         return spark().createDataFrame(list, schema);
     }

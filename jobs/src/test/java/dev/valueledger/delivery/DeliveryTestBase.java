@@ -25,10 +25,11 @@ abstract class DeliveryTestBase extends SparkTestBase {
         return Timestamp.from(OffsetDateTime.parse(iso).toInstant());
     }
 
+    /** Rows may leave out trailing optional columns (e.g. the pseudonymised assignee or author). */
     Dataset<Row> silver(Source source, Object[]... rows) {
         List<Row> list = new ArrayList<>();
         for (Object[] r : rows) {
-            list.add(RowFactory.create(r));
+            list.add(RowFactory.create(java.util.Arrays.copyOf(r, Math.max(r.length, source.silverSchema().size()))));
         }
         return spark().createDataFrame(list, source.silverSchema());
     }
