@@ -80,6 +80,7 @@ public final class Pipeline {
                 throw new UserError("blocking data-quality checks failed: " + failed.stream()
                         .map(c -> c.checkName() + " on " + c.tableName() + " (" + c.details() + ")").collect(Collectors.joining("; ")));
             }
+            versions.putAll(Restatements.record(ctx, quarters));
             recordChecks(ctx, checks, versions);
             log.finished("success", ingest.inputFingerprint(), versions, ingest.rowsRead(), ingest.rowsQuarantined(), "");
             progress.report("run", "run " + runId + " succeeded");
