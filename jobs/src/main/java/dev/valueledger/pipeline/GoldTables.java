@@ -16,13 +16,11 @@ import dev.valueledger.revenue.MrrMovements;
 
 import java.util.List;
 
-/**
- * The curated tables of CONTRACT §3 sliced by quarter, whose figures a quarter close freezes and a
- * restatement compares by key (issue 6). As-of tables (dimensions, delivery, adoption within N
- * days) are versioned by the close too but carry no quarter, so they have no quarter's figures to
- * compare; run-scoped tables (pipeline_runs, quarantine, data_quality_results) are history, not figures.
- */
+/** The quarter-sliced curated tables of CONTRACT §3, whose figures a quarter close freezes and a restatement compares by key. */
 public final class GoldTables {
+
+    // As-of tables (dimensions, delivery, adoption within N days) are versioned by a close too but carry
+    // no quarter to compare; run-scoped tables (pipeline_runs, quarantine, data_quality_results) are history.
 
     private GoldTables() { }
 

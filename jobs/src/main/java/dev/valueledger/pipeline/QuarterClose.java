@@ -38,11 +38,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.split;
 
-/**
- * Quarter close (issue 6): freezes the as-reported figures of a quarter by recording the Delta
- * version of every gold table in {@code quarter_closes} and, as a {@code closed} row, in
- * {@code pipeline_runs}; later runs of the quarter are restatements compared against these versions.
- */
+/** Quarter close (issue 6): the Delta version of every gold table as of the close, in quarter_closes and pipeline_runs. */
 public final class QuarterClose {
 
     public static final TableSpec SPEC = TableSpec.gold("quarter_closes",

@@ -26,10 +26,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
-/**
- * The figures of a quarter that changed since its close (issue 6 quarter close and restatement):
- * closed and current rows of the quarter matched by the table's key, one row per changed column.
- */
+/** The figures of a closed quarter that changed since its close, matched by table key, one row per changed column (issue 6 restatement). */
 public final class QuarterDiff {
 
     /** The comparison's columns, shared by {@code valueledger diff} and the restatements table. */

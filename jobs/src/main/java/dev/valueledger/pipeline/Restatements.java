@@ -12,10 +12,7 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-/**
- * The {@code restatements} table (issue 6 quarter close and restatement): after a successful run
- * of a closed quarter, every figure of it that differs from the as-closed version, by table and key.
- */
+/** The restatements table (issue 6): figures of a closed quarter that a later successful run changed, closed against current. */
 public final class Restatements {
 
     public static final TableSpec SPEC = TableSpec.gold("restatements",

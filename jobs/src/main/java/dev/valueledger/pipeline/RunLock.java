@@ -28,23 +28,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/**
- * One writer per lakehouse (issue 6, CONTRACT §3 invariants): a lock file under the lake root
- * naming the run that holds it, whose modification time the holder refreshes as a heartbeat.
- *
- * <p>Why it is safe where it is: {@code create(overwrite=false)} is atomic on HDFS and on a local
- * or POSIX-mounted disk, so of two runs starting together exactly one creates the file. The
- * heartbeat is the file's modification time, refreshed with {@code setTimes}, so the holder never
- * rewrites the file and a reader never sees it half-written or missing. A stale lock is first
- * renamed aside (atomic: only one contender can move a given file), checked to be the very lock
- * judged stale, and only then replaced by a fresh {@code create(overwrite=false)}.
- *
- * <p>Object stores (S3A, GCS, ABFS without hierarchical namespace): create-if-absent is a
- * check-then-write, rename is a copy and {@code setTimes} may be ignored, so the lock only guards
- * against mistakes, not against two schedulers started at the same instant; run one scheduler per
- * lakehouse there.
- */
+/** One writer per lakehouse (issue 6; CONTRACT §3 invariants): a lock file under the lake root naming the run that holds it. */
 public final class RunLock implements AutoCloseable {
+
+    /*
+     * Why it is safe where it is: create-if-absent is atomic on HDFS and, through O_EXCL, on a local
+     * or POSIX-mounted disk, so of two runs starting together exactly one creates the file. The
+     * heartbeat is the file's modification time, refreshed with setTimes, so the holder never
+     * rewrites the file and a reader never sees it half-written or missing. A stale lock is first
+     * renamed aside (atomic: only one contender can move a given file), checked to be the very lock
+     * judged stale, and only then replaced by a fresh create-if-absent.
+     *
+     * Object stores (S3A, GCS, ABFS without hierarchical namespace): create-if-absent is a
+     * check-then-write, rename is a copy and setTimes may be ignored, so there the lock only guards
+     * against mistakes, not against two schedulers started at the same instant: run one scheduler
+     * per lakehouse, or keep the lake root on a file system with atomic create.
+     */
 
     /** The lock file's name under the lake root. */
     public static final String FILE = "_valueledger_run.lock";

@@ -6,13 +6,11 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
-/**
- * Retries a Delta commit that lost to a concurrent one (issue 6 "writes retry on Delta's
- * concurrent-modification errors within a bound"), with exponential backoff and jitter so two
- * writers do not collide again in lock step. Conflicts are raised before anything is committed,
- * so repeating the whole write never doubles it.
- */
+/** Retries a Delta write that lost to a concurrent commit, within a bound and with backoff (issue 6 one writer at a time). */
 public final class ConflictRetry {
+
+    // Delta raises a conflict before anything is committed, so repeating the whole write never doubles it;
+    // jitter keeps two writers from colliding again in lock step.
 
     /** Pauses between attempts; injectable so tests neither sleep nor race. */
     @FunctionalInterface
