@@ -10,6 +10,7 @@ import dev.valueledger.impact.EstimateOptions;
 import dev.valueledger.pipeline.Pipeline;
 import dev.valueledger.pipeline.Progress;
 import dev.valueledger.pipeline.Quarter;
+import dev.valueledger.pipeline.QuarterClose;
 import dev.valueledger.pipeline.SparkSessions;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
@@ -24,8 +25,8 @@ import java.util.Set;
 
 /**
  * The command line of CONTRACT §4: {@code demo}, {@code generate}, {@code run}, {@code sql},
- * {@code estimate}. A user error ends with one line on stderr and exit status 2; anything else
- * with exit status 1, the stack trace only with {@code --verbose}.
+ * {@code estimate}, and issue 6's {@code close} and {@code diff}. A user error ends with one line on
+ * stderr and exit status 2; anything else with exit status 1, the stack trace only with {@code --verbose}.
  */
 public final class Main {
 
@@ -38,6 +39,8 @@ public final class Main {
               run        run the pipeline on an input folder into a lakehouse
               sql        run one SQL statement against the lakehouse catalog and print the result
               estimate   run the staggered difference-in-differences estimator on a panel file
+              close      freeze the as-reported figures of a quarter (later runs of it are restatements)
+              diff       show the figures of a closed quarter that changed since its close
 
             every command takes --verbose (stack traces on failure) and --help
             """;
@@ -196,6 +199,44 @@ public final class Main {
                 return 0;
             }
         },
+        CLOSE("close", Set.of("quarter", "lake", "config"), Set.of(), """
+                usage: valueledger close --quarter YYYY-Qn --lake DIR [--config FILE]
+
+                Closes a quarter: records the Delta version of every curated table, as the last successful run
+                covering the quarter left them, in table quarter_closes and as a 'closed' row in pipeline_runs.
+                Those versions stay the as-reported figures; a later run of the quarter is a restatement, whose
+                changed figures go to table restatements. Closing again freezes the figures as they are then.
+                """) {
+            @Override
+            int execute(String[] argv, PrintStream out, PrintStream err) {
+                Args a = Args.parse(name, argv, 1, valued, flags);
+                String label = a.require("quarter", "YYYY-Qn (the quarter to close)");
+                a.require("lake", "DIR (where the lakehouse lives)");
+                AppConfig cfg = config(a);
+                QuarterClose.Closed c = QuarterClose.close(spark(cfg), cfg, Quarter.parse(label, cfg.fiscalYearStartMonth()), new Progress(err));
+                out.println("closed " + c.quarter() + " at " + c.closedAt() + " as reported by run " + c.runId() + ": "
+                        + c.tableVersions().size() + " table versions recorded (close " + c.closeId() + ")");
+                return 0;
+            }
+        },
+        DIFF("diff", Set.of("quarter", "lake", "config", "format"), Set.of(), """
+                usage: valueledger diff --quarter YYYY-Qn --lake DIR [--format table|csv|json] [--config FILE]
+
+                Compares the closed quarter's figures (the table versions of its latest close) with the current
+                ones, row by row on each table's key, and prints one line per changed figure: quarter, table_name,
+                key (JSON), column_name ('*' for a whole row added or removed), closed_value, current_value.
+                Writes nothing; a quarter unchanged since its close prints no figure (0 rows).
+                """) {
+            @Override
+            int execute(String[] argv, PrintStream out, PrintStream err) {
+                Args a = Args.parse(name, argv, 1, valued, flags);
+                String label = a.require("quarter", "YYYY-Qn (a closed quarter)");
+                a.require("lake", "DIR (where the lakehouse lives)");
+                AppConfig cfg = config(a);
+                DiffCommand.run(spark(cfg), cfg, Quarter.parse(label, cfg.fiscalYearStartMonth()), a.get("format").orElse("table"), out);
+                return 0;
+            }
+        },
         SQL("sql", Set.of("lake", "config", "format"), Set.of(), """
                 usage: valueledger sql "<statement>" [--lake DIR] [--format table|csv|json] [--config FILE]
 
@@ -240,7 +281,7 @@ public final class Main {
                     return c;
                 }
             }
-            throw new UserError("unknown command '" + name + "'; the commands are demo, generate, run, sql, estimate (valueledger --help)");
+            throw new UserError("unknown command '" + name + "'; the commands are demo, generate, run, sql, estimate, close, diff (valueledger --help)");
         }
     }
 }

@@ -17,13 +17,21 @@ final class SqlCommand {
     private SqlCommand() { }
 
     static void run(SparkSession spark, AppConfig cfg, String statement, String format, PrintStream out) {
-        if (!List.of("table", "csv", "json").contains(format)) {
-            throw new UserError("--format '" + format + "' must be table, csv or json");
-        }
+        checkFormat(format);
         if (spark.catalog().databaseExists(cfg.catalog().schema())) {
             spark.sql("USE " + Sql.identifier(cfg.catalog().schema()));
         }
-        Dataset<Row> df = spark.sql(statement);
+        print(spark.sql(statement), format, out);
+    }
+
+    static void checkFormat(String format) {
+        if (!List.of("table", "csv", "json").contains(format)) {
+            throw new UserError("--format '" + format + "' must be table, csv or json");
+        }
+    }
+
+    /** Prints rows as an aligned table, CSV with a header, or one JSON object per line. */
+    static void print(Dataset<Row> df, String format, PrintStream out) {
         switch (format) {
             case "json" -> df.toJSON().toLocalIterator().forEachRemaining(out::println);
             case "csv" -> {

@@ -56,11 +56,12 @@ public final class Pipeline {
         String quarterLabel = req.quarter().map(Quarter::label).orElse("all");
         RunLog log = new RunLog(ctx, quarterLabel, req.inputRoot());
         progress.report("run", "run " + runId + " of " + quarterLabel + " from " + req.inputRoot() + " into " + cfg.lakeRoot());
-        log.started();
+        RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), cfg.lakeRoot(), runId, started, progress);
         IngestStage.Outcome ingest = null;
         Map<String, Long> versions = new LinkedHashMap<>();
         List<Check> checks = new ArrayList<>();
         try {
+            log.started();
             ingest = IngestStage.run(ctx, req.inputRoot(), pseudonymizer);
             checks.addAll(DataQuality.ingest(ingest.counts(), cfg));
             if (!ingest.overThreshold().isEmpty()) {
@@ -79,6 +80,7 @@ public final class Pipeline {
                 throw new UserError("blocking data-quality checks failed: " + failed.stream()
                         .map(c -> c.checkName() + " on " + c.tableName() + " (" + c.details() + ")").collect(Collectors.joining("; ")));
             }
+            versions.putAll(Restatements.record(ctx, quarters));
             recordChecks(ctx, checks, versions);
             log.finished("success", ingest.inputFingerprint(), versions, ingest.rowsRead(), ingest.rowsQuarantined(), "");
             progress.report("run", "run " + runId + " succeeded");
@@ -91,6 +93,8 @@ public final class Pipeline {
                     ingest == null ? null : ingest.rowsRead(), ingest == null ? null : ingest.rowsQuarantined(),
                     String.valueOf(e.getMessage()));
             throw e;
+        } finally {
+            lock.release();
         }
     }
 

@@ -25,7 +25,7 @@ public final class RunLog {
             .column("quarter", "Quarter(s) the run computed, YYYY-Qn, comma-separated for --all")
             .column("started_at", "When the run started (UTC)")
             .column("finished_at", "When the run ended (UTC); null while running or when it died")
-            .column("status", "running, success or failed")
+            .column("status", "running, success, failed, or closed (a quarter close: output_versions are the frozen versions, see quarter_closes)")
             .column("code_version", "Version of the Value Ledger jar that ran")
             .column("config_hash", "SHA-256 of the resolved configuration (AppConfig.configHash)")
             .column("input_fingerprint", "SHA-256 over the input files' names, sizes and modification times")

@@ -130,16 +130,24 @@ public final class Lakehouse {
                 .orElseThrow(() -> new IllegalArgumentException(spec.name() + " has no key to merge on"));
         spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", runId);
         try {
-            DeltaTable.forPath(spark, path(spec)).as("t")
-                    .merge(spec.conform(df).as("s"), condition)
-                    .whenMatched().updateAll()
-                    .whenNotMatched().insertAll()
-                    .execute();
+            ConflictRetry.DEFAULT.run(spec.name(), () -> {
+                DeltaTable.forPath(spark, path(spec)).as("t")
+                        .merge(spec.conform(df).as("s"), condition)
+                        .whenMatched().updateAll()
+                        .whenNotMatched().insertAll()
+                        .execute();
+                return null;
+            });
         } finally {
             spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
         }
         register(spec);
         return version(path(spec));
+    }
+
+    /** The table as it was at a Delta version (time travel), e.g. as of a quarter close. */
+    public Dataset<Row> readVersion(TableSpec spec, long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(path(spec));
     }
 
     /** The table's latest version as this JVM's Delta log knows it (our own commit just updated it): no Spark job. */
@@ -164,7 +172,11 @@ public final class Lakehouse {
             w = w.partitionBy(spec.partitionBy().toArray(new String[0]));
         }
         String path = path(spec);
-        w.save(path);
+        DataFrameWriter<Row> writer = w;
+        ConflictRetry.DEFAULT.run(spec.name(), () -> {
+            writer.save(path);
+            return null;
+        });
         register(spec);
         return version(path);
     }
