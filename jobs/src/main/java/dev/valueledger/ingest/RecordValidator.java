@@ -77,7 +77,7 @@ public final class RecordValidator {
             Column value = parse(text, field.dataType());
             typed.add(when(malformed, lit(null).cast(field.dataType())).otherwise(value).as(c));
             Column ok = not(malformed);
-            if (!field.nullable()) {
+            if (source.requiredColumns().contains(c)) {
                 reasons.add(Reason.MISSING_REQUIRED.when(ok.and(text.isNull()),
                         "required column '" + c + "' is empty or missing; supply it"));
             }

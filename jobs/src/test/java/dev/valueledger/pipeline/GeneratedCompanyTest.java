@@ -66,7 +66,8 @@ class GeneratedCompanyTest extends SparkTestBase {
             long silver = lake.read(IngestTables.silver(e.getKey())).count();
             assertEquals(truth.path("rows").path(source).asLong(), c.read(), source + ": every record written was read");
             assertEquals(c.read(), silver + c.quarantined() + c.collapsed(), source + ": nothing lost");
-            assertEquals(planted, c.quarantined(), source + ": every planted bad record quarantined, nothing else");
+            assertEquals(planted, c.quarantined(), source + ": every planted bad record quarantined, nothing else; planted "
+                    + bad + ", quarantined by reason " + c.byReason());
             assertEquals(bad.path("exact_duplicate").asLong(), c.collapsed(), source + ": exact duplicates collapsed");
         }
 
