@@ -34,10 +34,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/**
- * {@code valueledger bench} (issue 7): the whole pipeline, every quarter, run K times on a cached
- * generated company into fresh lakehouses, timed and measured per stage; medians to JSON, each run to a CSV.
- */
+/** {@code valueledger bench} (issue 7, docs/benchmark.md): per-stage time, records, shuffle and peak heap of whole-pipeline runs, medians over runs. */
 public final class Benchmark {
 
     /** What to measure: company scale, seed and bad rate, number of runs, and the folder for inputs, lakes and results. */
