@@ -157,6 +157,12 @@ class StandaloneClusterIT extends SparkTestBase {
         env.remove("SPARK_CONF_DIR");
         Process p = pb.start();
         processes.add(p);
+        // If this JVM is itself stopped (a CI timeout sends SIGTERM), finally blocks do not run but
+        // shutdown hooks do: the cluster must not outlive the test.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }));
         return p;
     }
 
