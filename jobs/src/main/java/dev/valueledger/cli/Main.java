@@ -1,6 +1,7 @@
 package dev.valueledger.cli;
 
 import dev.valueledger.UserError;
+import dev.valueledger.bench.Benchmark;
 import dev.valueledger.config.AppConfig;
 import dev.valueledger.generate.CompanyGenerator;
 import dev.valueledger.generate.GenerationSummary;
@@ -41,6 +42,7 @@ public final class Main {
               estimate   run the staggered difference-in-differences estimator on a panel file
               close      freeze the as-reported figures of a quarter (later runs of it are restatements)
               diff       show the figures of a closed quarter that changed since its close
+              bench      time the whole pipeline per stage on a generated company of a given scale
 
             every command takes --verbose (stack traces on failure) and --help
             """;
@@ -237,6 +239,26 @@ public final class Main {
                 return 0;
             }
         },
+        BENCH("bench", Set.of("scale", "runs", "out", "seed", "bad-rate", "config"), Set.of(), """
+                usage: valueledger bench --scale N [--runs K] [--out DIR] [--seed S] [--bad-rate R] [--config FILE]
+
+                Generates a company of scale N once (cached in DIR/input-scale-N, default DIR .bench; reused while
+                its _truth.json matches; seed 42 and bad rate 0.01 by default), runs the whole pipeline on every
+                quarter K times (default 1) into fresh lakehouses under DIR/work, and reports per stage the wall time,
+                records read and written by its Spark tasks, rows per second, shuffle bytes, and the run's peak JVM
+                heap; medians over the runs. Writes DIR/bench-scale-N.json and appends each run to
+                DIR/bench-results.csv with the machine's cores and memory. Driver heap: VALUELEDGER_JAVA_OPTS=-Xmx4g.
+                """) {
+            @Override
+            int execute(String[] argv, PrintStream out, PrintStream err) {
+                Args a = Args.parse(name, argv, 1, valued, flags);
+                a.require("scale", "N (1 is about 1,000 accounts and 2 million product events)");
+                Benchmark.Options o = new Benchmark.Options(generatorOptions(a, 0.01), (int) Math.min(a.integer("runs", 1), 1000),
+                        java.nio.file.Path.of(a.get("out").orElse(".bench")));
+                out.println(Benchmark.table(Benchmark.run(config(a), o, err)));
+                return 0;
+            }
+        },
         SQL("sql", Set.of("lake", "config", "format"), Set.of(), """
                 usage: valueledger sql "<statement>" [--lake DIR] [--format table|csv|json] [--config FILE]
 
@@ -281,7 +303,7 @@ public final class Main {
                     return c;
                 }
             }
-            throw new UserError("unknown command '" + name + "'; the commands are demo, generate, run, sql, estimate, close, diff (valueledger --help)");
+            throw new UserError("unknown command '" + name + "'; the commands are demo, generate, run, sql, estimate, close, diff, bench (valueledger --help)");
         }
     }
 }

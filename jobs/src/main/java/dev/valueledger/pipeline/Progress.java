@@ -6,11 +6,26 @@ import java.util.Locale;
 /** Reports the progress of long steps on stderr: elapsed time, stage, what happened, rows. */
 public final class Progress {
 
+    /** Told of every report, on the reporting thread, after it is printed. */
+    public interface Listener {
+        void reported(String stage, String message);
+    }
+
     private final PrintStream out;
+    private final Listener listener;
     private final long started = System.nanoTime();
 
     public Progress(PrintStream out) {
+        this(out, (stage, message) -> { });
+    }
+
+    /**
+     * Progress that also tells {@code listener} of each report: a report closes a stage, so a
+     * benchmark can time stages and tag the Spark jobs that follow (it runs on the pipeline's thread).
+     */
+    public Progress(PrintStream out, Listener listener) {
         this.out = out;
+        this.listener = listener;
     }
 
     public static Progress silent() {
@@ -21,6 +36,7 @@ public final class Progress {
         double s = (System.nanoTime() - started) / 1e9;
         out.printf(Locale.ROOT, "[%7.1fs] %-9s %s%n", s, stage, message);
         out.flush();
+        listener.reported(stage, message);
     }
 
     public double elapsedSeconds() {

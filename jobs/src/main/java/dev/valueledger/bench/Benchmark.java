@@ -1,0 +1,269 @@
+package dev.valueledger.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.valueledger.UserError;
+import dev.valueledger.config.AppConfig;
+import dev.valueledger.generate.CompanyGenerator;
+import dev.valueledger.generate.GeneratorOptions;
+import dev.valueledger.pipeline.Pipeline;
+import dev.valueledger.pipeline.Progress;
+import dev.valueledger.pipeline.SparkSessions;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** {@code valueledger bench} (issue 7, docs/benchmark.md): per-stage time, records, shuffle and peak heap of whole-pipeline runs, medians over runs. */
+public final class Benchmark {
+
+    /** What to measure: company scale, seed and bad rate, number of runs, and the folder for inputs, lakes and results. */
+    public record Options(GeneratorOptions company, int runs, Path out) {
+        public Options {
+            if (runs < 1 || runs > 100) {
+                throw new UserError("--runs must be between 1 and 100, got " + runs);
+            }
+        }
+
+        /** The cached company of this scale, seed and bad rate. */
+        public Path inputDir() {
+            return out.resolve("input-scale-" + scaleLabel(company.scale()));
+        }
+    }
+
+    /** One stage of one run (or the medians over runs): wall time, records read and written by its tasks, shuffle. */
+    public record StageFigures(String stage, double wallSeconds, long rowsIn, long rowsOut, double rowsPerSecond,
+                               long shuffleReadBytes, long shuffleWriteBytes, long tasks) { }
+
+    /** One run (or the medians over runs). */
+    public record RunFigures(String runId, double wallSeconds, long peakHeapBytes, long inputRecords, long rowsIn,
+                             long rowsOut, long shuffleBytes, List<StageFigures> stages) { }
+
+    /** The machine and Spark setup the figures were measured on. */
+    public record Machine(int cores, long memoryBytes, long maxHeapBytes, String java, String spark, String master,
+                          String shufflePartitions) { }
+
+    /** Everything a bench wrote: medians, each run, and where the JSON and CSV are. */
+    public record Summary(double scale, int runs, String measuredAt, Machine machine, RunFigures median,
+                          List<RunFigures> perRun, String json, String csv) { }
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Benchmark() { }
+
+    public static Summary run(AppConfig cfg, Options o, PrintStream err) {
+        Path out = o.out().toAbsolutePath();
+        Path input = o.inputDir().toAbsolutePath();
+        ensureCompany(input, o.company(), new Progress(err));
+        Path work = out.resolve("work");
+        // One catalog for every run: the session's metastore is fixed when the session starts.
+        AppConfig base = cfg.with(Map.of("valueledger.catalog.metastore-dir", work.resolve("_catalog").toString()));
+        SparkSession spark = SparkSessions.getOrCreate(base.with(Map.of("valueledger.lake.root", work.resolve("lake-1").toString())));
+        TaskTotals totals = new TaskTotals();
+        spark.sparkContext().addSparkListener(totals);
+        List<RunFigures> runs = new ArrayList<>();
+        try {
+            for (int k = 1; k <= o.runs(); k++) {
+                Path lake = work.resolve("lake-" + k);
+                deleteTree(lake);
+                AppConfig runCfg = base.with(Map.of("valueledger.lake.root", lake.toString()));
+                runs.add(measure(spark, runCfg, input, totals, "vl-bench-" + k, err));
+                deleteTree(lake);
+                err.printf(Locale.ROOT, "bench: run %d of %d took %.1f s%n", k, o.runs(), runs.get(runs.size() - 1).wallSeconds());
+            }
+        } finally {
+            spark.sparkContext().removeSparkListener(totals);
+        }
+        Machine machine = machine(spark);
+        String label = scaleLabel(o.company().scale());
+        Summary s = new Summary(o.company().scale(), o.runs(), Instant.now().toString(), machine, median(runs), List.copyOf(runs),
+                out.resolve("bench-scale-" + label + ".json").toString(), out.resolve("bench-results.csv").toString());
+        write(s);
+        return s;
+    }
+
+    private static RunFigures measure(SparkSession spark, AppConfig cfg, Path input, TaskTotals totals, String group,
+                                      PrintStream err) {
+        System.gc();
+        totals.clear();
+        StageClock clock = new StageClock(spark.sparkContext(), group);
+        Pipeline.Result r;
+        List<StageClock.Stretch> stretches;
+        long peak;
+        long started = System.nanoTime();
+        try (HeapSampler heap = new HeapSampler()) {
+            clock.start();
+            try {
+                r = Pipeline.run(spark, cfg, new Pipeline.Request(input.toString(), Optional.empty(), true), new Progress(err, clock));
+            } finally {
+                stretches = clock.stop();
+            }
+            peak = heap.peakBytes();
+        }
+        double wall = (System.nanoTime() - started) / 1e9;
+        Map<String, TaskTotals.Totals> byGroup = totals.drain(spark.sparkContext());
+        // A stage may report more than once (ingest reports each source): its stretches add up.
+        Map<String, long[]> nanos = new LinkedHashMap<>();
+        Map<String, TaskTotals.Totals> sums = new LinkedHashMap<>();
+        for (StageClock.Stretch st : stretches) {
+            nanos.computeIfAbsent(st.stage(), x -> new long[1])[0] += st.nanos();
+            sums.merge(st.stage(), byGroup.getOrDefault(st.jobGroup(), TaskTotals.Totals.NONE), TaskTotals.Totals::plus);
+        }
+        List<StageFigures> stages = new ArrayList<>();
+        for (Map.Entry<String, TaskTotals.Totals> e : sums.entrySet()) {
+            double seconds = nanos.get(e.getKey())[0] / 1e9;
+            TaskTotals.Totals t = e.getValue();
+            stages.add(new StageFigures(e.getKey(), seconds, t.recordsRead(), t.recordsWritten(), perSecond(t.recordsRead(), seconds),
+                    t.shuffleReadBytes(), t.shuffleWriteBytes(), t.tasks()));
+        }
+        TaskTotals.Totals all = sums.values().stream().reduce(TaskTotals.Totals.NONE, TaskTotals.Totals::plus);
+        return new RunFigures(r.runId(), wall, peak, r.ingest().rowsRead(), all.recordsRead(), all.recordsWritten(),
+                all.shuffleWriteBytes(), stages);
+    }
+
+    /** Medians over runs, stage by stage in the order of the first run. */
+    static RunFigures median(List<RunFigures> runs) {
+        List<StageFigures> stages = new ArrayList<>();
+        for (StageFigures first : runs.get(0).stages()) {
+            List<StageFigures> same = runs.stream().flatMap(r -> r.stages().stream())
+                    .filter(s -> s.stage().equals(first.stage())).toList();
+            stages.add(new StageFigures(first.stage(), median(same, StageFigures::wallSeconds),
+                    Math.round(median(same, StageFigures::rowsIn)), Math.round(median(same, StageFigures::rowsOut)),
+                    median(same, StageFigures::rowsPerSecond), Math.round(median(same, StageFigures::shuffleReadBytes)),
+                    Math.round(median(same, StageFigures::shuffleWriteBytes)), Math.round(median(same, StageFigures::tasks))));
+        }
+        return new RunFigures("median", median(runs, RunFigures::wallSeconds), Math.round(median(runs, RunFigures::peakHeapBytes)),
+                Math.round(median(runs, RunFigures::inputRecords)), Math.round(median(runs, RunFigures::rowsIn)),
+                Math.round(median(runs, RunFigures::rowsOut)), Math.round(median(runs, RunFigures::shuffleBytes)), stages);
+    }
+
+    static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
+        double[] v = xs.stream().mapToDouble(f).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    private static double perSecond(long rows, double seconds) {
+        return seconds > 0 ? rows / seconds : 0;
+    }
+
+    private static Machine machine(SparkSession spark) {
+        long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        return new Machine(Runtime.getRuntime().availableProcessors(), memory, Runtime.getRuntime().maxMemory(),
+                System.getProperty("java.version"), spark.version(), spark.sparkContext().master(),
+                spark.conf().get("spark.sql.shuffle.partitions"));
+    }
+
+    /** The scale as written in file names: 1, 4, 0.01 (no trailing zeros). */
+    static String scaleLabel(double scale) {
+        return BigDecimal.valueOf(scale).stripTrailingZeros().toPlainString();
+    }
+
+    static final String CSV_HEADER = "measured_at,scale,run_id,cores,memory_bytes,max_heap_bytes,master,shuffle_partitions,"
+            + "wall_seconds,peak_heap_bytes,input_records,rows_in,rows_out,shuffle_bytes,stage_seconds";
+
+    private static void write(Summary s) {
+        Path json = Path.of(s.json());
+        Path csv = Path.of(s.csv());
+        try {
+            Files.createDirectories(json.getParent());
+            JSON.writeValue(json.toFile(), s);
+            StringBuilder lines = new StringBuilder();
+            if (!Files.exists(csv)) {
+                lines.append(CSV_HEADER).append('\n');
+            }
+            Machine m = s.machine();
+            for (RunFigures r : s.perRun()) {
+                String stages = r.stages().stream().map(st -> st.stage() + "=" + String.format(Locale.ROOT, "%.3f", st.wallSeconds()))
+                        .collect(Collectors.joining(";"));
+                lines.append(String.join(",", s.measuredAt(), scaleLabel(s.scale()), r.runId(),
+                        Integer.toString(m.cores()), Long.toString(m.memoryBytes()), Long.toString(m.maxHeapBytes()),
+                        csv(m.master()), m.shufflePartitions(), String.format(Locale.ROOT, "%.3f", r.wallSeconds()),
+                        Long.toString(r.peakHeapBytes()), Long.toString(r.inputRecords()), Long.toString(r.rowsIn()),
+                        Long.toString(r.rowsOut()), Long.toString(r.shuffleBytes()), csv(stages))).append('\n');
+            }
+            Files.writeString(csv, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark results to " + json.getParent(), e);
+        }
+    }
+
+    private static String csv(String v) {
+        return v.contains(",") || v.contains("\"") || v.contains("[") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    /** The medians as an aligned table, for the terminal. */
+    public static String table(Summary s) {
+        StringBuilder b = new StringBuilder();
+        RunFigures m = s.median();
+        b.append(String.format(Locale.ROOT, "scale %s, %d run(s), median %.1f s end to end, peak heap %,d MiB, %,d input records"
+                        + " (%d cores, %,d MiB memory, %s)%n", scaleLabel(s.scale()), s.runs(), m.wallSeconds(),
+                m.peakHeapBytes() >> 20, m.inputRecords(), s.machine().cores(), s.machine().memoryBytes() >> 20, s.machine().master()));
+        b.append(String.format(Locale.ROOT, "  %-10s %9s %13s %13s %12s %12s%n", "stage", "wall s", "rows in", "rows out", "rows/s", "shuffle MiB"));
+        for (StageFigures st : m.stages()) {
+            b.append(String.format(Locale.ROOT, "  %-10s %9.2f %,13d %,13d %,12.0f %12.1f%n", st.stage(), st.wallSeconds(), st.rowsIn(),
+                    st.rowsOut(), st.rowsPerSecond(), (st.shuffleReadBytes() + st.shuffleWriteBytes()) / 1048576.0));
+        }
+        b.append("figures in ").append(s.json()).append("; every run appended to ").append(s.csv());
+        return b.toString();
+    }
+
+    /** Generates the company into {@code dir} unless its _truth.json says it already holds this scale, seed and bad rate. */
+    public static void ensureCompany(Path dir, GeneratorOptions o, Progress progress) {
+        if (sameCompany(dir.resolve("_truth.json"), o)) {
+            progress.report("generate", "reusing the company in " + dir);
+            return;
+        }
+        deleteTree(dir);
+        progress.report("generate", "writing a company at scale " + scaleLabel(o.scale()) + " into " + dir);
+        CompanyGenerator.generate(dir.toString(), o);
+    }
+
+    private static boolean sameCompany(Path truth, GeneratorOptions o) {
+        if (!Files.isRegularFile(truth)) {
+            return false;
+        }
+        try {
+            JsonNode t = new ObjectMapper().readTree(truth.toFile());
+            return t.path("seed").asLong() == o.seed() && t.path("scale").asDouble() == o.scale()
+                    && t.path("bad_rate").asDouble() == o.badRate();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.valueledger.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.valueledger.SparkTestBase;
+import dev.valueledger.generate.GeneratorOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchmarkTest extends SparkTestBase {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void tinyScaleWritesPositiveFiguresPerStageToJsonAndCsv() throws Exception {
+        Benchmark.Options o = new Benchmark.Options(new GeneratorOptions(0.01, 42, 0.01), 1, tmp);
+        Benchmark.Summary s = Benchmark.run(TEST_CONFIG, o, System.err);
+
+        JsonNode j = new ObjectMapper().readTree(tmp.resolve("bench-scale-0.01.json").toFile());
+        assertEquals(0.01, j.path("scale").asDouble());
+        assertEquals(1, j.path("per_run").size());
+        JsonNode m = j.path("median");
+        for (String f : List.of("wall_seconds", "peak_heap_bytes", "input_records", "rows_in", "rows_out", "shuffle_bytes")) {
+            assertTrue(m.path(f).asDouble() > 0, f + " = " + m.path(f));
+        }
+        assertTrue(j.path("machine").path("cores").asInt() > 0);
+        assertTrue(j.path("machine").path("memory_bytes").asLong() > 0);
+
+        List<String> stages = new ArrayList<>();
+        m.path("stages").forEach(st -> stages.add(st.path("stage").asText()));
+        // The pipeline reports these stages in this order; each one's stretch is timed.
+        List<String> expected = List.of("bronze", "ingest", "silver", "delivery", "revenue", "product", "impact", "outcomes", "finance");
+        assertEquals(expected, stages.stream().filter(expected::contains).toList());
+        for (JsonNode st : m.path("stages")) {
+            assertTrue(st.path("wall_seconds").asDouble() > 0, st.toString());
+            for (String f : List.of("rows_in", "rows_out", "rows_per_second", "shuffle_read_bytes", "shuffle_write_bytes", "tasks")) {
+                assertTrue(st.has(f), f + " missing in " + st);
+            }
+        }
+        // Bronze copies every input record; every gold stage writes tables and most shuffle.
+        JsonNode bronze = stage(m, "bronze");
+        assertTrue(bronze.path("rows_in").asLong() >= j.path("median").path("input_records").asLong(), bronze.toString());
+        assertTrue(bronze.path("rows_out").asLong() >= j.path("median").path("input_records").asLong(), bronze.toString());
+        assertTrue(stage(m, "delivery").path("rows_out").asLong() > 0);
+        assertTrue(stage(m, "revenue").path("shuffle_write_bytes").asLong() > 0);
+
+        List<String> csv = Files.readAllLines(tmp.resolve("bench-results.csv"));
+        assertEquals(2, csv.size(), "header and one run");
+        assertEquals(Benchmark.CSV_HEADER, csv.get(0));
+        Map<String, String> row = csvRow(csv.get(0), csv.get(1));
+        for (String f : List.of("cores", "memory_bytes", "wall_seconds", "peak_heap_bytes", "input_records", "rows_in", "rows_out", "shuffle_bytes")) {
+            assertTrue(Double.parseDouble(row.get(f)) > 0, f + " = " + row.get(f));
+        }
+        assertEquals(s.perRun().get(0).runId(), row.get("run_id"));
+        assertFalse(Files.exists(tmp.resolve("work/lake-1")), "the run's lakehouse is removed after measuring");
+        assertTrue(Files.isRegularFile(tmp.resolve("input-scale-0.01/_truth.json")), "the company is cached");
+    }
+
+    @Test
+    void medianOfEvenCountIsTheMeanOfTheMiddleTwo() {
+        // 1, 3, 4, 10 -> (3 + 4) / 2 = 3.5; odd count 1, 3, 10 -> 3.
+        assertEquals(3.5, Benchmark.median(List.of(10.0, 1.0, 4.0, 3.0), Double::doubleValue));
+        assertEquals(3.0, Benchmark.median(List.of(10.0, 1.0, 3.0), Double::doubleValue));
+        assertEquals("0.01", Benchmark.scaleLabel(0.01));
+        assertEquals("16", Benchmark.scaleLabel(16.0));
+    }
+
+    private static JsonNode stage(JsonNode run, String name) {
+        for (JsonNode st : run.path("stages")) {
+            if (st.path("stage").asText().equals(name)) {
+                return st;
+            }
+        }
+        throw new AssertionError("no stage " + name + " in " + run);
+    }
+
+    /** A CSV line by header name; the last field (stage seconds) may be quoted and holds no comma. */
+    private static Map<String, String> csvRow(String header, String line) {
+        String[] h = header.split(",");
+        String[] v = line.split(",", h.length);
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < h.length; i++) {
+            m.put(h[i], v[i]);
+        }
+        return m;
+    }
+}
