@@ -1,11 +1,11 @@
 package dev.valueledger.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.valueledger.UserError;
 import dev.valueledger.config.AppConfig;
+import dev.valueledger.generate.CompanyCache;
 import dev.valueledger.generate.CompanyGenerator;
 import dev.valueledger.generate.GeneratorOptions;
 import dev.valueledger.pipeline.Pipeline;
@@ -232,26 +232,13 @@ public final class Benchmark {
 
     /** Generates the company into {@code dir} unless its _truth.json says it already holds this scale, seed and bad rate. */
     public static void ensureCompany(Path dir, GeneratorOptions o, Progress progress) {
-        if (sameCompany(dir.resolve("_truth.json"), o)) {
+        if (CompanyCache.holds(dir, o)) {
             progress.report("generate", "reusing the company in " + dir);
             return;
         }
         deleteTree(dir);
         progress.report("generate", "writing a company at scale " + scaleLabel(o.scale()) + " into " + dir);
         CompanyGenerator.generate(dir.toString(), o);
-    }
-
-    private static boolean sameCompany(Path truth, GeneratorOptions o) {
-        if (!Files.isRegularFile(truth)) {
-            return false;
-        }
-        try {
-            JsonNode t = new ObjectMapper().readTree(truth.toFile());
-            return t.path("seed").asLong() == o.seed() && t.path("scale").asDouble() == o.scale()
-                    && t.path("bad_rate").asDouble() == o.badRate();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void deleteTree(Path dir) {

@@ -1,8 +1,7 @@
 package dev.valueledger.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.valueledger.config.AppConfig;
+import dev.valueledger.generate.CompanyCache;
 import dev.valueledger.generate.CompanyGenerator;
 import dev.valueledger.generate.GenerationSummary;
 import dev.valueledger.generate.GeneratorOptions;
@@ -13,9 +12,7 @@ import dev.valueledger.publish.Sql;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +29,7 @@ final class Demo {
 
     static int run(AppConfig cfg, String inputDir, GeneratorOptions options, PrintStream out, PrintStream err) {
         Progress progress = new Progress(err);
-        if (alreadyGenerated(inputDir, options)) {
+        if (CompanyCache.holds(Path.of(inputDir), options)) {
             progress.report("generate", "reusing the company in " + inputDir + " (same scale, seed and bad rate)");
         } else {
             progress.report("generate", "writing a company at scale " + options.scale() + " into " + inputDir);
@@ -80,20 +77,5 @@ final class Demo {
         long bad = s.badPerSourceAndKind().values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
         return String.format(Locale.ROOT, "wrote %,d records in %d sources to %s in %.1f s (%,d of them bad on purpose; see _truth.json)",
                 rows, s.rowsPerSource().size(), s.outUri(), s.elapsed().toMillis() / 1000.0, bad);
-    }
-
-    /** The folder already holds a company generated with these settings (its _truth.json says so). */
-    private static boolean alreadyGenerated(String dir, GeneratorOptions o) {
-        Path truth = Path.of(dir, "_truth.json");
-        if (!Files.isRegularFile(truth)) {
-            return false;
-        }
-        try {
-            JsonNode t = new ObjectMapper().readTree(truth.toFile());
-            return t.path("seed").asLong() == o.seed() && t.path("scale").asDouble() == o.scale()
-                    && t.path("bad_rate").asDouble() == o.badRate();
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
