@@ -44,7 +44,7 @@ public enum Source {
     ACCOUNTS("accounts", true, List.of("account_id"), Set.of(),
             "account_id STRING NOT NULL, created_at TIMESTAMP NOT NULL, segment STRING NOT NULL, region STRING NOT NULL, plan STRING NOT NULL"),
     PRODUCT_EVENTS("product_events", true, List.of("event_id"), Set.of("user_id"),
-            "event_id STRING NOT NULL, timestamp TIMESTAMP NOT NULL, account_id STRING NOT NULL, user_id STRING NOT NULL, "
+            "event_id STRING NOT NULL, timestamp TIMESTAMP NOT NULL, account_id STRING NOT NULL, user_id STRING, "
                     + "event STRING NOT NULL, feature_key STRING, properties STRING"),
     FEATURE_EXPOSURES("feature_exposures", false, List.of("account_id", "feature_key", "exposed_at"), Set.of(),
             "account_id STRING NOT NULL, feature_key STRING NOT NULL, variant STRING NOT NULL, exposed_at TIMESTAMP NOT NULL"),
