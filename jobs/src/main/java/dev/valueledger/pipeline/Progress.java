@@ -39,7 +39,4 @@ public final class Progress {
         listener.reported(stage, message);
     }
 
-    public double elapsedSeconds() {
-        return (System.nanoTime() - started) / 1e9;
-    }
 }

@@ -18,7 +18,6 @@ import org.apache.hadoop.fs.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.Locale;
-import java.util.Optional;
 
 import static org.apache.spark.sql.functions.lit;
 
@@ -72,21 +71,12 @@ public final class Lakehouse {
         };
     }
 
-    /** schema.table as the catalog knows it, quoted. */
-    public String qualifiedName(TableSpec spec) {
-        return Sql.qualified(schemaOf(spec.layer()), spec.name());
-    }
-
     public boolean exists(TableSpec spec) {
         return DeltaTable.isDeltaTable(spark, path(spec));
     }
 
     public Dataset<Row> read(TableSpec spec) {
         return spark.read().format("delta").load(path(spec));
-    }
-
-    public Optional<Dataset<Row>> readIfExists(TableSpec spec) {
-        return exists(spec) ? Optional.of(read(spec)) : Optional.empty();
     }
 
     /** Replaces the whole table with {@code df}; returns the Delta version written. */
