@@ -14,6 +14,7 @@ import dev.valueledger.publish.TableSpec;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,12 @@ class GeneratedCompanyTest extends SparkTestBase {
         for (Row t : spark().sql("SHOW TABLES IN value_ledger_silver").union(spark().sql("SHOW TABLES IN value_ledger")).collectAsList()) {
             if (t.getString(1).equals("quarantine")) {
                 continue; // holds raw records by design, like bronze
+            }
+            // Other tests share this JVM's catalog; scan only the tables of this test's lakehouse.
+            String location = spark().sessionState().catalog().getTableMetadata(
+                    new TableIdentifier(t.getString(1), scala.Option.apply(t.getString(0)))).location().toString();
+            if (!location.contains(tmp.toUri().getPath())) {
+                continue;
             }
             Dataset<Row> df = spark().table(t.getString(0) + "." + t.getString(1));
             Column anyEmail = lit(false);

@@ -8,6 +8,7 @@ import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scala.collection.JavaConverters;
@@ -33,6 +34,13 @@ class ConflictRetryTest extends SparkTestBase {
 
     private final List<Duration> slept = new ArrayList<>();
     private final ConflictRetry retry = new ConflictRetry(3, Duration.ofMillis(100), Duration.ofMillis(150), slept::add);
+
+    /** The table lives in a temporary folder; leave no catalog entry pointing at it for later tests. */
+    @AfterEach
+    void dropTestTable() {
+        Lakehouse lh = new Lakehouse(spark(), TEST_CONFIG);
+        spark().sql("DROP TABLE IF EXISTS " + Sql.qualified(lh.schemaOf(SPEC.layer()), SPEC.name()));
+    }
 
     private static RuntimeException conflict() {
         return new DeltaConcurrentModificationException("concurrent append") { };
