@@ -145,7 +145,7 @@ public final class Main {
                 Pipeline.Result r = Pipeline.run(spark(cfg), cfg, new Pipeline.Request(input, q, a.flag("insecure-dev-key")), progress);
                 out.println("run " + r.runId() + " succeeded: " + r.quarters().size() + " quarter(s), "
                         + r.ingest().rowsRead() + " records read, " + r.ingest().rowsQuarantined() + " quarantined, "
-                        + r.versions().size() + " curated tables written to " + cfg.lakeRoot());
+                        + r.versions().size() + " tables written to " + cfg.lakeRoot() + " and published");
                 return 0;
             }
         },

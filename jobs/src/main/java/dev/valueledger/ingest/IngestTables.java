@@ -18,6 +18,7 @@ public final class IngestTables {
             .column("reason_code", "Kind of the first reason: unparseable, missing_required, wrong_type, out_of_domain, conflicting_duplicate")
             .column("source_file", "File the record was read from")
             .column("detected_at", "When the run started (UTC)")
+            .live()
             .build();
 
     private IngestTables() { }

@@ -54,12 +54,12 @@ import static org.apache.spark.sql.functions.col;
 public final class GoldStage {
 
     /** Delta version per table written, and the data-quality checks made along the way. */
-    public record Result(Map<String, Long> versions, List<Check> checks) { }
+    public record Result(Map<TableSpec, Long> versions, List<Check> checks) { }
 
     private final RunContext ctx;
     private final List<Quarter> quarters;
     private final List<String> labels;
-    private final Map<String, Long> versions = new LinkedHashMap<>();
+    private final Map<TableSpec, Long> versions = new LinkedHashMap<>();
     private final List<Check> checks = new ArrayList<>();
     private final List<Dataset<Row>> kept = new ArrayList<>();
 
@@ -210,10 +210,10 @@ public final class GoldStage {
     }
 
     private void overwrite(TableSpec spec, Dataset<Row> df) {
-        versions.put(spec.name(), ctx.lake().overwrite(spec, df, ctx.runId()));
+        versions.put(spec, ctx.lake().overwrite(spec, df, ctx.runId()));
     }
 
     private void replace(TableSpec spec, Dataset<Row> df) {
-        versions.put(spec.name(), ctx.lake().replaceQuarters(spec, df, labels, ctx.runId()));
+        versions.put(spec, ctx.lake().replaceQuarters(spec, df, labels, ctx.runId()));
     }
 }

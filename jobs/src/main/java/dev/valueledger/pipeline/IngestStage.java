@@ -8,6 +8,7 @@ import dev.valueledger.ingest.RecordValidator;
 import dev.valueledger.ingest.Source;
 import dev.valueledger.ingest.SourceFiles;
 import dev.valueledger.ingest.SourceValidation;
+import dev.valueledger.publish.TableSpec;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -17,6 +18,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +35,12 @@ import static org.apache.spark.sql.functions.lit;
  */
 public final class IngestStage {
 
-    /** Per-source counts, the input fingerprint, and the sources over their threshold (empty when fine). */
-    public record Outcome(Map<Source, SourceValidation.Counts> counts, String inputFingerprint, List<String> overThreshold) {
+    /**
+     * Per-source counts, the input fingerprint, the sources over their threshold (empty when fine)
+     * and the silver versions written (none when a source was over its threshold).
+     */
+    public record Outcome(Map<Source, SourceValidation.Counts> counts, String inputFingerprint, List<String> overThreshold,
+                          Map<TableSpec, Long> silverVersions) {
         public long rowsRead() {
             return counts.values().stream().mapToLong(SourceValidation.Counts::read).sum();
         }
@@ -105,16 +111,17 @@ public final class IngestStage {
             ctx.lake().append(IngestTables.QUARANTINE, quarantine, ctx.runId());
         }
 
+        Map<TableSpec, Long> silverVersions = new LinkedHashMap<>();
         if (over.isEmpty()) {
             for (Source s : Source.values()) {
                 SourceValidation v = validations.get(s);
                 Dataset<Row> silver = v != null ? v.silver(pseudonymizer) : empty(ctx, s);
-                ctx.lake().overwrite(IngestTables.silver(s), silver, ctx.runId());
+                silverVersions.put(IngestTables.silver(s), ctx.lake().overwrite(IngestTables.silver(s), silver, ctx.runId()));
             }
             ctx.progress().report("silver", "typed, deduplicated, pseudonymised tables in " + ctx.cfg().catalog().silverSchema());
         }
         validations.values().forEach(SourceValidation::release);
-        return new Outcome(counts, fingerprint(located), List.copyOf(over));
+        return new Outcome(counts, fingerprint(located), List.copyOf(over), silverVersions);
     }
 
     private static SourceValidation validate(RunContext ctx, Source s, Map<String, String> firstRateMonth) {

@@ -6,6 +6,7 @@ import dev.valueledger.ingest.IngestTables;
 import dev.valueledger.ingest.Pseudonymizer;
 import dev.valueledger.ingest.Source;
 import dev.valueledger.publish.Lakehouse;
+import dev.valueledger.publish.TableSpec;
 import dev.valueledger.quality.Check;
 import dev.valueledger.quality.DataQuality;
 import org.apache.spark.sql.Row;
@@ -29,8 +30,9 @@ import static org.apache.spark.sql.functions.min;
 
 /**
  * One run of the pipeline (CONTRACT §4 {@code run}): ingest to bronze, quarantine and silver, then
- * the curated tables of the requested quarters, recorded in {@code pipeline_runs}. Any failure is
- * recorded as a failed run and reported as one line.
+ * the curated tables of the requested quarters, recorded in {@code pipeline_runs} and published to
+ * readers only once every blocking check has passed. Any failure is recorded as a failed run and
+ * reported as one line; readers keep the last good run's tables.
  */
 public final class Pipeline {
 
@@ -62,6 +64,7 @@ public final class Pipeline {
         List<Check> checks = new ArrayList<>();
         try {
             log.started();
+            Publication.repair(ctx);
             ingest = IngestStage.run(ctx, req.inputRoot(), pseudonymizer);
             checks.addAll(DataQuality.ingest(ingest.counts(), cfg));
             if (!ingest.overThreshold().isEmpty()) {
@@ -72,8 +75,10 @@ public final class Pipeline {
             }
             List<Quarter> quarters = req.quarter().map(List::of).orElseGet(() -> coveredQuarters(ctx));
             log = new RunLog(ctx, quarters.stream().map(Quarter::label).collect(Collectors.joining(",")), req.inputRoot());
+            Map<TableSpec, Long> written = new LinkedHashMap<>(ingest.silverVersions());
             GoldStage.Result gold = GoldStage.run(ctx, quarters);
-            versions.putAll(gold.versions());
+            written.putAll(gold.versions());
+            written.forEach((spec, v) -> versions.put(Publication.key(spec), v));
             checks.addAll(gold.checks());
             List<Check> failed = checks.stream().filter(Check::failed).toList();
             if (!failed.isEmpty()) {
@@ -82,7 +87,10 @@ public final class Pipeline {
             }
             versions.putAll(Restatements.record(ctx, quarters));
             recordChecks(ctx, checks, versions);
+            // The success row is the moment of publication; the views follow it (Publication.repair
+            // finishes the job if this process dies in between).
             log.finished("success", ingest.inputFingerprint(), versions, ingest.rowsRead(), ingest.rowsQuarantined(), "");
+            Publication.publish(ctx, written);
             progress.report("run", "run " + runId + " succeeded");
             return new Result(runId, quarters, ingest, versions);
         } catch (RuntimeException e) {

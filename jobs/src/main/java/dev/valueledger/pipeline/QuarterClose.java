@@ -49,6 +49,7 @@ public final class QuarterClose {
             .column("table_versions", "Delta version of every gold table at the close, as JSON {table: version}; read them with VERSION AS OF")
             .column("close_id", "The close's own row in pipeline_runs (run_id with status closed)")
             .key("quarter", "closed_at")
+            .live()
             .build();
 
     /** One close: the quarter, when, whose figures, and the versions that hold them. */
@@ -69,7 +70,8 @@ public final class QuarterClose {
         try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), cfg.lakeRoot(), closeId, now, progress)) {
             String lastRun = lastSuccessfulRun(lake, quarter.label()).orElseThrow(() -> new UserError("no successful run covers "
                     + quarter.label() + " in " + cfg.lakeRoot() + "; run it first (valueledger run --quarter " + quarter.label() + ")"));
-            Map<String, Long> versions = goldVersions(lake);
+            // The published versions, not the latest files: a run that died half-way may have written since.
+            Map<String, Long> versions = Publication.lastSuccess(lake).map(p -> p.gold(cfg)).orElseThrow();
             Closed closed = new Closed(quarter.label(), now, lastRun, closeId, versions);
             Row row = RowFactory.create(closed.quarter(), Timestamp.from(now), lastRun, json(versions), closeId);
             lake.append(SPEC, spark.createDataFrame(List.of(row), SCHEMA), closeId);
@@ -103,28 +105,6 @@ public final class QuarterClose {
                 .filter(col("status").equalTo("success").and(array_contains(split(col("quarter"), ","), quarter)))
                 .orderBy(col("started_at").desc()).select("run_id").limit(1).collectAsList();
         return last.stream().findFirst().map(r -> r.getString(0));
-    }
-
-    /** Every Delta table under the lake's gold folder with its latest version: Delta log look-ups, no Spark job. */
-    static Map<String, Long> goldVersions(Lakehouse lake) {
-        Path gold = new Path(lake.root(), TableSpec.Layer.GOLD.name().toLowerCase(java.util.Locale.ROOT));
-        Map<String, Long> versions = new TreeMap<>();
-        try {
-            FileSystem fs = gold.getFileSystem(lake.spark().sparkContext().hadoopConfiguration());
-            for (FileStatus st : fs.listStatus(gold)) {
-                if (st.isDirectory() && fs.exists(new Path(st.getPath(), "_delta_log"))) {
-                    long v = DeltaLog.forTable(lake.spark(), st.getPath()).update(false, Option.empty(), Option.empty()).version();
-                    if (v >= 0) {
-                        versions.put(st.getPath().getName(), v);
-                    }
-                }
-            }
-        } catch (FileNotFoundException e) {
-            return versions;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return versions;
     }
 
     static String json(Map<String, Long> versions) {

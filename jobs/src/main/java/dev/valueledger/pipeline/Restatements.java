@@ -28,6 +28,7 @@ public final class Restatements {
             .column("detected_at", "When the restating run compared the figures (UTC)")
             .column("run_id", "Run that wrote the row (pipeline_runs.run_id)")
             .key("quarter", "table_name", "key", "column_name", "restated_by_run_id")
+            .live()
             .build();
 
     private Restatements() { }

@@ -35,6 +35,7 @@ public final class RunLog {
             .column("input_root", "Input folder or URI the run read")
             .column("message", "Why the run failed, empty on success")
             .key("run_id")
+            .live()
             .build();
 
     private static final StructType SCHEMA = StructType.fromDDL(

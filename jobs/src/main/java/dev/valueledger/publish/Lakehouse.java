@@ -4,6 +4,9 @@ import dev.valueledger.config.AppConfig;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
+import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.delta.DeltaLog;
 import scala.Option;
 import org.apache.spark.sql.DataFrameWriter;
@@ -16,6 +19,8 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import java.util.Locale;
 
@@ -23,10 +28,15 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * The one place that reads and writes lakehouse tables: Delta under the configured root
- * ({@code <root>/<layer>/<table>}), registered by name in the catalog, every write tagged with
- * the run id in Delta's history (CONTRACT §3).
+ * ({@code <root>/<layer>/<table>}), every write tagged with the run id in Delta's history
+ * (CONTRACT §3). Readers reach history tables by name as they grow, and silver and curated tables
+ * through views pinned to the version of the last good run ({@link #publish}).
  */
 public final class Lakehouse {
+
+    /** View properties naming what a pinned view shows. */
+    public static final String VERSION_PROPERTY = "valueledger.delta_version";
+    public static final String RUN_PROPERTY = "valueledger.run_id";
 
     private final SparkSession spark;
     private final AppConfig cfg;
@@ -131,7 +141,7 @@ public final class Lakehouse {
         } finally {
             spark.conf().unset("spark.databricks.delta.commitInfo.userMetadata");
         }
-        register(spec);
+        registerIfLive(spec);
         return version(path(spec));
     }
 
@@ -167,8 +177,65 @@ public final class Lakehouse {
             writer.save(path);
             return null;
         });
-        register(spec);
+        registerIfLive(spec);
         return version(path);
+    }
+
+    /** History tables are read as they grow; pinned tables get their name only from {@link #publish}. */
+    private void registerIfLive(TableSpec spec) {
+        if (spec.live()) {
+            register(spec);
+        }
+    }
+
+    /**
+     * Points the readers' name of a pinned table at one Delta version: a view carrying the table's
+     * column comments and the version and run in its properties. Readers keep seeing that version
+     * while later runs write, and see the next one only when a run that passed its checks publishes
+     * it (issue 6 crash safety). A name still registered as a table, from a lakehouse written before
+     * views, is replaced by the view; dropping an external table forgets the name, not the data.
+     */
+    public void publish(TableSpec spec, long version, String runId) {
+        if (spec.live()) {
+            throw new IllegalArgumentException(spec.name() + " is a history table, read live, not pinned");
+        }
+        String schema = schemaOf(spec.layer());
+        spark.sql("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(schema));
+        if (catalogEntry(schema, spec.name()).filter(t -> !CatalogTableType.VIEW().equals(t.tableType())).isPresent()) {
+            spark.sessionState().catalog().dropTable(new TableIdentifier(spec.name(), Option.apply(schema)), true, false);
+        }
+        StructField[] fields = readVersion(spec, version).schema().fields();
+        String columns = Arrays.stream(fields)
+                .map(f -> Sql.identifier(f.name()) + (f.getComment().isDefined() ? " COMMENT " + Sql.literal(f.getComment().get()) : ""))
+                .collect(Collectors.joining(", "));
+        String select = Arrays.stream(fields).map(f -> Sql.identifier(f.name())).collect(Collectors.joining(", "));
+        spark.sql("CREATE OR REPLACE VIEW " + Sql.qualified(schema, spec.name()) + " (" + columns + ")"
+                + " COMMENT " + Sql.literal(spec.description() + " [Delta version " + version + " of " + path(spec)
+                        + ", published by run " + runId + "]")
+                + " TBLPROPERTIES (" + Sql.literal(VERSION_PROPERTY) + " = " + Sql.literal(Long.toString(version)) + ", "
+                + Sql.literal(RUN_PROPERTY) + " = " + Sql.literal(runId) + ")"
+                + " AS SELECT " + select + " FROM delta." + Sql.path(path(spec)) + " VERSION AS OF " + version);
+    }
+
+    /** The Delta version the readers' view of a pinned table shows, if it has been published (a metastore look-up). */
+    public OptionalLong publishedVersion(TableSpec spec) {
+        return catalogEntry(schemaOf(spec.layer()), spec.name())
+                .map(t -> t.properties().get(VERSION_PROPERTY))
+                .filter(Option::isDefined)
+                .map(v -> OptionalLong.of(Long.parseLong(v.get())))
+                .orElse(OptionalLong.empty());
+    }
+
+    /** The catalog's entry for a name, if any (a metastore look-up, no Spark job). */
+    private Optional<CatalogTable> catalogEntry(String schema, String name) {
+        TableIdentifier id = new TableIdentifier(name, Option.apply(schema));
+        try {
+            SessionCatalog catalog = spark.sessionState().catalog();
+            return catalog.tableExists(id) ? Optional.of(catalog.getTableMetadata(id)) : Optional.empty();
+        } catch (Exception e) {
+            // Checked in Java's eyes (NoSuchDatabase/NoSuchTable): no entry, then.
+            return Optional.empty();
+        }
     }
 
     /**
@@ -194,14 +261,10 @@ public final class Lakehouse {
 
     /** Whether the catalog's entry points at this lake's files (a metastore look-up, no Spark job). */
     private boolean registeredHere(String schema, TableSpec spec) {
-        try {
-            CatalogTable t = spark.sessionState().catalog().getTableMetadata(new TableIdentifier(spec.name(), Option.apply(schema)));
-            return t.storage().locationUri().isDefined()
-                    && qualify(t.storage().locationUri().get().toString()).equals(qualify(path(spec)));
-        } catch (Exception e) {
-            // Checked in Java's eyes (NoSuchDatabase/NoSuchTable): not registered here, then.
-            return false;
-        }
+        return catalogEntry(schema, spec.name())
+                .filter(t -> t.storage().locationUri().isDefined()
+                        && qualify(t.storage().locationUri().get().toString()).equals(qualify(path(spec))))
+                .isPresent();
     }
 
     private String qualify(String p) {

@@ -19,6 +19,11 @@ public final class Sql {
         return identifier(schema) + "." + identifier(table);
     }
 
+    /** A back-quoted path for {@code delta.`path`}; back quotes inside are doubled, as Spark's parser expects. */
+    public static String path(String path) {
+        return "`" + path.replace("`", "``") + "`";
+    }
+
     /** A single-quoted string literal with quotes and backslashes escaped. */
     public static String literal(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";

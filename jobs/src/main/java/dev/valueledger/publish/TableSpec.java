@@ -20,7 +20,7 @@ import static org.apache.spark.sql.functions.col;
  * so {@code DESCRIBE} and BI tools show them.
  */
 public record TableSpec(Layer layer, String name, String description, Map<String, String> columns,
-                        List<String> partitionBy, List<String> key) {
+                        List<String> partitionBy, List<String> key, boolean live) {
 
     /** Medallion layers: as received, conformed, curated (CONTRACT §3). */
     public enum Layer { BRONZE, SILVER, GOLD }
@@ -44,6 +44,15 @@ public record TableSpec(Layer layer, String name, String description, Map<String
 
     public static Builder of(Layer layer, String name, String description) {
         return new Builder(layer, name, description);
+    }
+
+    /**
+     * Whether readers see every commit as it lands (bronze and the run history: pipeline_runs,
+     * quarantine, data-quality results, closes, restatements) rather than a view pinned to the last
+     * good run's version, as for silver and the curated tables (CONTRACT §3, issue 6 crash safety).
+     */
+    public boolean pinned() {
+        return !live;
     }
 
     public boolean partitionedByQuarter() {
@@ -80,9 +89,11 @@ public record TableSpec(Layer layer, String name, String description, Map<String
         private final Map<String, String> columns = new LinkedHashMap<>();
         private List<String> partitionBy = List.of();
         private List<String> key = List.of();
+        private boolean live;
 
         private Builder(Layer layer, String name, String description) {
             this.layer = layer;
+            this.live = layer == Layer.BRONZE;
             this.name = name;
             this.description = description;
         }
@@ -104,8 +115,14 @@ public record TableSpec(Layer layer, String name, String description, Map<String
             return this;
         }
 
+        /** A history table: readers see each commit at once, also those of a run that later failed. */
+        public Builder live() {
+            this.live = true;
+            return this;
+        }
+
         public TableSpec build() {
-            return new TableSpec(layer, name, description, columns, partitionBy, key);
+            return new TableSpec(layer, name, description, columns, partitionBy, key, live);
         }
     }
 }

@@ -40,6 +40,7 @@ public final class DataQuality {
             .column("threshold", "Largest value that passes; null for checks that only report")
             .column("blocking", "True when a failure stops publication and fails the run")
             .column("details", "What to look at: offending values (at most ten), or counts by reason")
+            .live()
             .build();
 
     private static final StructType SCHEMA = StructType.fromDDL(

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +42,48 @@ class LakehouseTest extends SparkTestBase {
                 row("t1", "2025-Q1", 1, "run-1"), row("t1", "2025-Q2", 20, "run-2"), row("t2", "2025-Q2", 30, "run-2"));
         assertSameRows(expected, lh.read(SPEC).select("team_id", "quarter", "value", "run_id"));
         assertEquals("a figure", lh.read(SPEC).schema().apply("value").getComment().get());
-        assertTrue(spark().catalog().tableExists("value_ledger", "lakehouse_test_table"));
+    }
+
+    @Test
+    void readersSeeThePublishedVersionUntilTheNextIsPublished() {
+        Lakehouse lh = new Lakehouse(spark(), TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString())));
+        long v0 = lh.overwrite(SPEC, df("team_id STRING, quarter STRING, value INT", row("t1", "2025-Q1", 1)), "run-1");
+        assertFalse(spark().catalog().tableExists("value_ledger", SPEC.name()), "a pinned table has no name before it is published");
+
+        lh.publish(SPEC, v0, "run-1");
+        // A later run writes (and might die before publishing): readers still see version v0.
+        long v1 = lh.replaceQuarter(SPEC, df("team_id STRING, quarter STRING, value INT", row("t1", "2025-Q1", 7)), "2025-Q1", "run-2");
+        Dataset<Row> shown = spark().table("value_ledger." + SPEC.name());
+        assertSameRows(df("team_id STRING, quarter STRING, value INT, run_id STRING", row("t1", "2025-Q1", 1, "run-1")), shown);
+        assertEquals(v0, lh.publishedVersion(SPEC).getAsLong());
+
+        lh.publish(SPEC, v1, "run-2");
+        assertEquals(7, spark().table("value_ledger." + SPEC.name()).head().<Integer>getAs("value"));
+        assertEquals(v1, lh.publishedVersion(SPEC).getAsLong());
+        // The view keeps the columns' definitions for whoever reads it, and says what it shows.
+        Row value = spark().sql("DESCRIBE value_ledger." + SPEC.name()).filter("col_name = 'value'").head();
+        assertEquals("a figure", value.getString(2));
+        String comment = spark().sql("DESCRIBE TABLE EXTENDED value_ledger." + SPEC.name()).filter("col_name = 'Comment'").head().getString(1);
+        assertTrue(comment.startsWith("a test table [Delta version " + v1), comment);
+        spark().sql("DROP VIEW value_ledger." + SPEC.name());
+    }
+
+    @Test
+    void aNameRegisteredAsATableIsReplacedByTheViewAndTheDataStays() {
+        Lakehouse lh = new Lakehouse(spark(), TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString())));
+        long v0 = lh.overwrite(SPEC, df("team_id STRING, quarter STRING, value INT", row("t1", "2025-Q1", 1)), "run-1");
+        lh.register(SPEC); // as a lakehouse written before views were
+        lh.publish(SPEC, v0, "run-1");
+        assertEquals(1, spark().table("value_ledger." + SPEC.name()).count());
+        assertEquals(1, lh.read(SPEC).count());
+        spark().sql("DROP VIEW value_ledger." + SPEC.name());
+    }
+
+    @Test
+    void historyTablesAreNotPinned() {
+        Lakehouse lh = new Lakehouse(spark(), TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString())));
+        TableSpec history = TableSpec.gold("lakehouse_test_history", "a history table").column("id", "row id").live().build();
+        assertThrows(IllegalArgumentException.class, () -> lh.publish(history, 0, "run-1"));
     }
 
     @Test
