@@ -84,6 +84,7 @@ public final class AppConfig {
     private final String reportingCurrency;
     private final int fiscalYearStartMonth;
     private final String lakeRoot;
+    private final int parallelWrites;
     private final Catalog catalog;
     private final SparkSettings spark;
     private final Privacy privacy;
@@ -103,6 +104,7 @@ public final class AppConfig {
             reportingCurrency = currency(c, "reporting-currency");
             fiscalYearStartMonth = intIn(c, "fiscal-year-start-month", 1, 12);
             lakeRoot = nonBlank(c, "lake.root");
+            parallelWrites = intIn(c, "lake.parallel-writes", 1, 64);
             catalog = new Catalog(oneOf(c, "catalog.implementation", Set.of("hive", "in-memory")),
                     identifier(c, "catalog.schema"), identifier(c, "catalog.bronze-schema"),
                     identifier(c, "catalog.silver-schema"), c.getString("catalog.metastore-dir"));
@@ -355,6 +357,8 @@ public final class AppConfig {
     public String reportingCurrency() { return reportingCurrency; }
     public int fiscalYearStartMonth() { return fiscalYearStartMonth; }
     public String lakeRoot() { return lakeRoot; }
+    /** How many independent tables a stage writes at once (1 = one after another). */
+    public int parallelWrites() { return parallelWrites; }
     public Catalog catalog() { return catalog; }
     public SparkSettings spark() { return spark; }
     public Privacy privacy() { return privacy; }

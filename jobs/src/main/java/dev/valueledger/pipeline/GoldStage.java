@@ -25,6 +25,7 @@ import dev.valueledger.outcomes.OutcomeInputs;
 import dev.valueledger.product.Adoption;
 import dev.valueledger.product.AdoptionWithin;
 import dev.valueledger.product.FeatureAdoptionWeekly;
+import dev.valueledger.publish.ParallelWrites;
 import dev.valueledger.publish.TableSpec;
 import dev.valueledger.quality.Check;
 import dev.valueledger.quality.DataQuality;
@@ -43,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -132,13 +134,9 @@ public final class GoldStage {
                 silver(Source.INCIDENTS));
         DeliveryTables t = Delivery.compute(in, ctx.cfg(), quarters);
         checks.add(DataQuality.unmappedStatuses(t.unmappedStatuses()));
-        overwrite(TeamDimension.SPEC, t.dimTeam());
-        overwrite(EpicDimension.SPEC, t.dimEpic());
-        overwrite(EpicDelivery.SPEC, t.epicDelivery());
-        overwrite(IncidentLinks.SPEC, t.incidentLinks());
-        overwrite(PullRequestDelivery.SPEC, t.pullRequestDelivery());
-        replace(FlowMetrics.SPEC, t.teamFlowQuarter());
-        replace(DoraMetrics.SPEC, t.teamDoraQuarter());
+        write(Map.of(TeamDimension.SPEC, t.dimTeam(), EpicDimension.SPEC, t.dimEpic(), EpicDelivery.SPEC, t.epicDelivery(),
+                IncidentLinks.SPEC, t.incidentLinks(), PullRequestDelivery.SPEC, t.pullRequestDelivery(),
+                FlowMetrics.SPEC, t.teamFlowQuarter(), DoraMetrics.SPEC, t.teamDoraQuarter()));
         ctx.progress().report("delivery", "flow, DORA and Epic delivery for " + String.join(", ", labels));
         return keep(ctx.lake().read(EpicDimension.SPEC));
     }
@@ -150,9 +148,8 @@ public final class GoldStage {
         Dataset<Row> panel = keep(AccountMonthPanel.build(accountMrr, silver(Source.ACCOUNTS), lastMonth));
         Dataset<Row> movementsAccount = keep(MrrMovements.perAccount(panel, ctx.cfg()));
         Dataset<Row> movementsMonthly = keep(MrrMovements.monthly(panel, ctx.cfg()));
-        replace(MrrContributions.TABLE, contributions);
-        replace(MrrMovements.ACCOUNT, movementsAccount);
-        replace(MrrMovements.MONTHLY, movementsMonthly);
+        write(Map.of(MrrContributions.TABLE, contributions, MrrMovements.ACCOUNT, movementsAccount,
+                MrrMovements.MONTHLY, movementsMonthly));
         checks.add(DataQuality.movementsIdentity(gold(MrrMovements.MONTHLY)));
         ctx.progress().report("revenue", "MRR and its movements for " + String.join(", ", labels));
         return new Revenue(contributions, accountMrr, panel, movementsAccount, movementsMonthly);
@@ -162,8 +159,8 @@ public final class GoldStage {
     private Dataset<Row> adoption(Dataset<Row> dimEpic) {
         Dataset<Row> epics = dimEpic.select(col("epic_key"), col("feature_keys"), col("released_at"));
         Dataset<Row> events = silver(Source.PRODUCT_EVENTS);
-        replace(FeatureAdoptionWeekly.TABLE, FeatureAdoptionWeekly.compute(epics, events, ctx.cfg()));
-        overwrite(AdoptionWithin.table(ctx.cfg()), AdoptionWithin.compute(epics, events, ctx.cfg()));
+        write(Map.of(FeatureAdoptionWeekly.TABLE, FeatureAdoptionWeekly.compute(epics, events, ctx.cfg()),
+                AdoptionWithin.table(ctx.cfg()), AdoptionWithin.compute(epics, events, ctx.cfg())));
         ctx.progress().report("product", "feature adoption of every released Epic");
         return keep(Adoption.cohorts(epics, events, silver(Source.FEATURE_EXPOSURES)));
     }
@@ -171,8 +168,8 @@ public final class GoldStage {
     /** Effect of every Epic as of each quarter; epic_impact itself is written once finance has reconciled it. */
     private Dataset<Row> impact(Dataset<Row> panel, Dataset<Row> adoptions) {
         List<EpicImpact.Result> results = quarters.stream().map(q -> EpicImpact.compute(panel, adoptions, ctx.cfg(), q)).toList();
-        replace(EpicImpact.EPIC_IMPACT_EVENT_STUDY, union(results, EpicImpact.Result::eventStudy));
-        replace(EpicImpact.EPIC_IMPACT_ATTGT, union(results, EpicImpact.Result::attgt));
+        write(Map.of(EpicImpact.EPIC_IMPACT_EVENT_STUDY, union(results, EpicImpact.Result::eventStudy),
+                EpicImpact.EPIC_IMPACT_ATTGT, union(results, EpicImpact.Result::attgt)));
         ctx.progress().report("impact", "effect of every Epic on MRR and retention, with intervals");
         return keep(union(results, EpicImpact.Result::impact));
     }
@@ -181,8 +178,8 @@ public final class GoldStage {
     private Dataset<Row> outcomes(Dataset<Row> dimEpic, Dataset<Row> panel) {
         OutcomeInputs in = new OutcomeInputs(dimEpic, silver(Source.PRODUCT_EVENTS), panel, silver(Source.OKRS),
                 silver(Source.OKR_CHECKINS), gold(FlowMetrics.SPEC), gold(DoraMetrics.SPEC));
-        replace(EpicOutcomeScorecard.SPEC, EpicOutcomeScorecard.compute(in, ctx.cfg(), quarters));
-        replace(OkrProgress.SPEC, OkrProgress.compute(in, ctx.cfg(), quarters));
+        write(Map.of(EpicOutcomeScorecard.SPEC, EpicOutcomeScorecard.compute(in, ctx.cfg(), quarters),
+                OkrProgress.SPEC, OkrProgress.compute(in, ctx.cfg(), quarters)));
         ctx.progress().report("outcomes", "Epic outcome scorecards and OKR progress");
         return OkrAttainment.perTeamQuarter(gold(OkrProgress.SPEC));
     }
@@ -196,11 +193,8 @@ public final class GoldStage {
                 revenue.movementsMonthly(), revenue.contributions(), revenue.accountMrr(),
                 OneTimeRevenue.monthly(invoiceLines, fx, ctx.cfg()), InvoiceTotals.monthly(invoiceLines, fx, ctx.cfg()),
                 okrAttainment), ctx.cfg(), quarters);
-        replace(EpicCost.TABLE, t.epicCostMonthly());
-        replace(EpicImpact.EPIC_IMPACT, t.epicImpact());
-        replace(EpicRoi.TABLE, t.epicRoi());
-        replace(TeamValueQuarter.TABLE, t.teamValueQuarter());
-        replace(RevenueReconciliation.TABLE, t.revenueReconciliation());
+        write(Map.of(EpicCost.TABLE, t.epicCostMonthly(), EpicImpact.EPIC_IMPACT, t.epicImpact(), EpicRoi.TABLE, t.epicRoi(),
+                TeamValueQuarter.TABLE, t.teamValueQuarter(), RevenueReconciliation.TABLE, t.revenueReconciliation()));
         checks.add(DataQuality.reconciliation(gold(RevenueReconciliation.TABLE)));
         ctx.progress().report("finance", "cost per Epic, capitalisation, ROI, team value and revenue reconciliation");
     }
@@ -209,11 +203,16 @@ public final class GoldStage {
         return results.stream().map(part).reduce(Dataset::unionByName).orElseThrow();
     }
 
-    private void overwrite(TableSpec spec, Dataset<Row> df) {
-        versions.put(spec, ctx.lake().overwrite(spec, df, ctx.runId()));
-    }
-
-    private void replace(TableSpec spec, Dataset<Row> df) {
-        versions.put(spec, ctx.lake().replaceQuarters(spec, df, labels, ctx.runId()));
+    /**
+     * Writes a stage's tables, a few at once: a quarter-partitioned table gets the run's quarters
+     * replaced and keeps the others, an as-of table is replaced whole.
+     */
+    private void write(Map<TableSpec, Dataset<Row>> tables) {
+        Map<TableSpec, Supplier<Long>> writes = new LinkedHashMap<>();
+        tables.entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(TableSpec::name)))
+                .forEach(e -> writes.put(e.getKey(), () -> e.getKey().partitionedByQuarter()
+                        ? ctx.lake().replaceQuarters(e.getKey(), e.getValue(), labels, ctx.runId())
+                        : ctx.lake().overwrite(e.getKey(), e.getValue(), ctx.runId())));
+        versions.putAll(ParallelWrites.run(ctx.cfg().parallelWrites(), writes));
     }
 }

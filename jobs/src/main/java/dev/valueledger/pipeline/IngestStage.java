@@ -8,6 +8,7 @@ import dev.valueledger.ingest.RecordValidator;
 import dev.valueledger.ingest.Source;
 import dev.valueledger.ingest.SourceFiles;
 import dev.valueledger.ingest.SourceValidation;
+import dev.valueledger.publish.ParallelWrites;
 import dev.valueledger.publish.TableSpec;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.lit;
@@ -67,12 +69,14 @@ public final class IngestStage {
 
         RawReader reader = new RawReader(ctx.spark());
         Timestamp ingestedAt = Timestamp.from(ctx.startedAt());
+        Map<Source, Supplier<Long>> bronze = new LinkedHashMap<>();
         for (SourceFiles.Located l : located.values()) {
             Dataset<Row> raw = reader.read(l)
                     .withColumn("_run_id", lit(ctx.runId()))
                     .withColumn("_ingested_at", lit(ingestedAt));
-            ctx.lake().overwrite(IngestTables.bronze(l.source()), raw, ctx.runId());
+            bronze.put(l.source(), () -> ctx.lake().overwrite(IngestTables.bronze(l.source()), raw, ctx.runId()));
         }
+        ParallelWrites.run(ctx.cfg().parallelWrites(), bronze);
         ctx.progress().report("bronze", located.size() + " sources kept as received under " + ctx.lake().root() + "/bronze");
 
         // fx_rates first: the other sources' currency checks need to know which currencies have rates.
@@ -113,11 +117,13 @@ public final class IngestStage {
 
         Map<TableSpec, Long> silverVersions = new LinkedHashMap<>();
         if (over.isEmpty()) {
+            Map<TableSpec, Supplier<Long>> writes = new LinkedHashMap<>();
             for (Source s : Source.values()) {
                 SourceValidation v = validations.get(s);
                 Dataset<Row> silver = v != null ? v.silver(pseudonymizer) : empty(ctx, s);
-                silverVersions.put(IngestTables.silver(s), ctx.lake().overwrite(IngestTables.silver(s), silver, ctx.runId()));
+                writes.put(IngestTables.silver(s), () -> ctx.lake().overwrite(IngestTables.silver(s), silver, ctx.runId()));
             }
+            silverVersions.putAll(ParallelWrites.run(ctx.cfg().parallelWrites(), writes));
             ctx.progress().report("silver", "typed, deduplicated, pseudonymised tables in " + ctx.cfg().catalog().silverSchema());
         }
         validations.values().forEach(SourceValidation::release);

@@ -46,15 +46,10 @@ public final class Publication {
 
     /** The versions a successful run wrote, as recorded in its pipeline_runs row. */
     public record Published(String runId, Map<String, Long> versions) {
-        /** The versions of the curated (gold) tables only, as a quarter close freezes them. */
-        public Map<String, Long> gold(AppConfig cfg) {
-            Map<String, Long> out = new java.util.TreeMap<>();
-            for (TableSpec t : GoldTables.published(cfg)) {
-                Long v = versions.get(key(t));
-                if (v != null) {
-                    out.put(t.name(), v);
-                }
-            }
+        /** The versions of the gold tables only (silver keys carry their layer), as a quarter close freezes them. */
+        public Map<String, Long> gold() {
+            Map<String, Long> out = new java.util.TreeMap<>(versions);
+            out.keySet().removeIf(k -> k.contains("."));
             return out;
         }
     }

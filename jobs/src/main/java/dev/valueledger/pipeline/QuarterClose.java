@@ -71,7 +71,7 @@ public final class QuarterClose {
             String lastRun = lastSuccessfulRun(lake, quarter.label()).orElseThrow(() -> new UserError("no successful run covers "
                     + quarter.label() + " in " + cfg.lakeRoot() + "; run it first (valueledger run --quarter " + quarter.label() + ")"));
             // The published versions, not the latest files: a run that died half-way may have written since.
-            Map<String, Long> versions = Publication.lastSuccess(lake).map(p -> p.gold(cfg)).orElseThrow();
+            Map<String, Long> versions = Publication.lastSuccess(lake).map(Publication.Published::gold).orElseThrow();
             Closed closed = new Closed(quarter.label(), now, lastRun, closeId, versions);
             Row row = RowFactory.create(closed.quarter(), Timestamp.from(now), lastRun, json(versions), closeId);
             lake.append(SPEC, spark.createDataFrame(List.of(row), SCHEMA), closeId);

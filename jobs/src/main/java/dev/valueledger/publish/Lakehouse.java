@@ -41,7 +41,7 @@ public final class Lakehouse {
     private final SparkSession spark;
     private final AppConfig cfg;
     private final String root;
-    private final Set<String> registered = new HashSet<>();
+    private final Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Lakehouse(SparkSession spark, AppConfig cfg) {
         this.spark = spark;

@@ -116,6 +116,15 @@ class QuarterCloseTest extends SparkTestBase {
     }
 
     @Test
+    void aCloseFreezesThePublishedVersionNotWhatAKilledRunWroteSince() {
+        publish("run-1", asReported());
+        // run-2 replaced the quarter and died before recording success: its version is not the as-reported one.
+        long dead = lake().replaceQuarters(TEAM_COST, df(DDL, row("t1", "2025-Q1", d("999.00"), "ok")), List.of("2025-Q1"), "run-2");
+        QuarterClose.Closed close = QuarterClose.close(spark(), cfg(), Quarter.parse("2025-Q1", 1), Progress.silent());
+        assertEquals(dead - 1, close.tableVersions().get(TEAM_COST.name()).longValue());
+    }
+
+    @Test
     void unchangedRerunShowsNothing() {
         publish("run-1", asReported());
         QuarterClose.Closed close = QuarterClose.close(spark(), cfg(), Quarter.parse("2025-Q1", 1), Progress.silent());
