@@ -168,7 +168,8 @@ class CrashHarnessIT {
                     progress.add(line);
                     if (kill != null && progress.size() == kill.line()) {
                         Thread.sleep(kill.delayMillis()); // how far into the next step the kill lands, not a wait for a result
-                        p.destroyForcibly();
+                        p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, the lock file stays
+                        break;
                     }
                 }
             }
