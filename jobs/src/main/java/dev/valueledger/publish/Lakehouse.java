@@ -37,6 +37,8 @@ public final class Lakehouse {
     /** View properties naming what a pinned view shows. */
     public static final String VERSION_PROPERTY = "valueledger.delta_version";
     public static final String RUN_PROPERTY = "valueledger.run_id";
+    private static final int MAX_COLUMN_COMMENT = 256;
+    private static final String CUT = " [...]";
 
     private final SparkSession spark;
     private final AppConfig cfg;
@@ -206,15 +208,25 @@ public final class Lakehouse {
         }
         StructField[] fields = readVersion(spec, version).schema().fields();
         String columns = Arrays.stream(fields)
-                .map(f -> Sql.identifier(f.name()) + (f.getComment().isDefined() ? " COMMENT " + Sql.literal(f.getComment().get()) : ""))
+                .map(f -> Sql.identifier(f.name()) + (f.getComment().isDefined() ? " COMMENT " + Sql.literal(viewComment(f.getComment().get())) : ""))
                 .collect(Collectors.joining(", "));
         String select = Arrays.stream(fields).map(f -> Sql.identifier(f.name())).collect(Collectors.joining(", "));
         spark.sql("CREATE OR REPLACE VIEW " + Sql.qualified(schema, spec.name()) + " (" + columns + ")"
                 + " COMMENT " + Sql.literal(spec.description() + " [Delta version " + version + " of " + path(spec)
-                        + ", published by run " + runId + "]")
+                        + ", published by run " + runId + "; column comments cut at " + MAX_COLUMN_COMMENT
+                        + " characters are whole in DESCRIBE delta.`" + path(spec) + "`]")
                 + " TBLPROPERTIES (" + Sql.literal(VERSION_PROPERTY) + " = " + Sql.literal(Long.toString(version)) + ", "
                 + Sql.literal(RUN_PROPERTY) + " = " + Sql.literal(runId) + ")"
                 + " AS SELECT " + select + " FROM delta." + Sql.path(path(spec)) + " VERSION AS OF " + version);
+    }
+
+    /**
+     * A column comment as a view can hold it: Hive metastores keep at most 256 characters per column
+     * comment (and retry for a minute before failing on a longer one). The Delta table keeps the whole text.
+     */
+    static String viewComment(String comment) {
+        return comment.length() <= MAX_COLUMN_COMMENT ? comment
+                : comment.substring(0, MAX_COLUMN_COMMENT - CUT.length()) + CUT;
     }
 
     /** The Delta version the readers' view of a pinned table shows, if it has been published (a metastore look-up). */

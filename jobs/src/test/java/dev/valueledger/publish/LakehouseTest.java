@@ -80,6 +80,16 @@ class LakehouseTest extends SparkTestBase {
     }
 
     @Test
+    void aViewKeepsColumnCommentsAHiveMetastoreCanHold() {
+        assertEquals("short", Lakehouse.viewComment("short"));
+        String c = "y".repeat(256);
+        assertEquals(c, Lakehouse.viewComment(c));
+        String cut = Lakehouse.viewComment("z".repeat(400));
+        assertEquals(256, cut.length());
+        assertTrue(cut.startsWith("z".repeat(250)) && cut.endsWith(" [...]"), cut);
+    }
+
+    @Test
     void historyTablesAreNotPinned() {
         Lakehouse lh = new Lakehouse(spark(), TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString())));
         TableSpec history = TableSpec.gold("lakehouse_test_history", "a history table").column("id", "row id").live().build();
