@@ -7,6 +7,7 @@ import dev.valueledger.generate.CompanyGenerator;
 import dev.valueledger.generate.GenerationSummary;
 import dev.valueledger.generate.GeneratorOptions;
 import dev.valueledger.impact.EstimateCommand;
+import dev.valueledger.impact.ControlGroup;
 import dev.valueledger.impact.EstimateOptions;
 import dev.valueledger.pipeline.Pipeline;
 import dev.valueledger.pipeline.Progress;
@@ -182,7 +183,7 @@ public final class Main {
                 return Demo.run(cfg, a.get("out").orElse("demo/input"), generatorOptions(a, 0.01), out, err);
             }
         },
-        ESTIMATE("estimate", Set.of(), Set.of(), """
+        ESTIMATE("estimate", Set.of("panel", "unit", "time", "outcome", "cohort", "control", "out"), Set.of(), """
                 usage: valueledger estimate --panel FILE --unit COL --time COL --outcome COL --cohort COL
                                            [--control never|not-yet] [--out DIR]
 
@@ -194,7 +195,10 @@ public final class Main {
                 """) {
             @Override
             int execute(String[] argv, PrintStream out, PrintStream err) {
-                EstimateOptions o = EstimateOptions.parse(Arrays.asList(argv).subList(1, argv.length));
+                Args a = Args.parse(name, argv, 1, valued, flags);
+                EstimateOptions o = new EstimateOptions(a.require("panel", "FILE"), a.require("unit", "COL"),
+                        a.require("time", "COL"), a.require("outcome", "COL"), a.require("cohort", "COL"),
+                        ControlGroup.parse(a.get("control").orElse("never")), a.get("out").orElse("."));
                 AppConfig cfg = AppConfig.defaults().with(Map.of("valueledger.catalog.implementation", "in-memory"));
                 EstimateCommand.run(spark(cfg), o);
                 out.println("wrote " + o.out() + "/attgt.csv and " + o.out() + "/aggte.csv");

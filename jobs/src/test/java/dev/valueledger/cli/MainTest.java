@@ -67,6 +67,14 @@ class MainTest {
     }
 
     @Test
+    void estimateNamesTheMissingOrUnknownOption() {
+        assertOneLineError(run("estimate", "--panel", "p.csv", "--unit", "id", "--time", "t", "--outcome", "y"),
+                "'estimate' needs --cohort COL");
+        assertOneLineError(run("estimate", "--panel", "p.csv", "--unit", "id", "--time", "t", "--outcome", "y", "--cohort", "g",
+                "--controls", "never"), "unknown option --controls for 'estimate'");
+    }
+
+    @Test
     void helpForEachCommand() {
         for (String c : new String[] {"demo", "generate", "run", "sql", "estimate"}) {
             Outcome o = run(c, "--help");

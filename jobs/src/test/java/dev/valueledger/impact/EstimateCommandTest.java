@@ -37,9 +37,8 @@ class EstimateCommandTest extends SparkTestBase {
 
     @Test
     void mpdtaFilesMatchR() throws IOException {
-        EstimateCommand.run(spark(), EstimateOptions.parse(List.of("--panel", ValidationData.file("mpdta/mpdta.csv"),
-                "--unit", "countyreal", "--time", "year", "--outcome", "lemp", "--cohort", "first.treat",
-                "--control", "never", "--out", out.toString())));
+        EstimateCommand.run(spark(), new EstimateOptions(ValidationData.file("mpdta/mpdta.csv"),
+                "countyreal", "year", "lemp", "first.treat", ControlGroup.NEVER_TREATED, out.toString()));
 
         List<String> attgt = Files.readAllLines(out.resolve("attgt.csv"));
         assertEquals("group,t,att,se", attgt.get(0));
@@ -73,8 +72,8 @@ class EstimateCommandTest extends SparkTestBase {
         Path panel = out.resolve("gap.csv");
         // Unit 2 misses period 2.
         Files.writeString(panel, "id,period,y,g\n1,1,1.0,0\n1,2,2.0,0\n2,1,1.0,2\n");
-        UserError e = assertThrows(UserError.class, () -> EstimateCommand.run(spark(), EstimateOptions.parse(List.of(
-                "--panel", panel.toString(), "--unit", "id", "--time", "period", "--outcome", "y", "--cohort", "g"))));
+        UserError e = assertThrows(UserError.class, () -> EstimateCommand.run(spark(), new EstimateOptions(
+                panel.toString(), "id", "period", "y", "g", ControlGroup.NEVER_TREATED, ".")));
         Assertions.assertTrue(e.getMessage().contains("not balanced") && e.getMessage().contains("id = 2"), e.getMessage());
     }
 
@@ -82,8 +81,8 @@ class EstimateCommandTest extends SparkTestBase {
     void missingColumnIsNamed() throws IOException {
         Path panel = out.resolve("p.csv");
         Files.writeString(panel, "id,period,y\n1,1,1.0\n");
-        UserError e = assertThrows(UserError.class, () -> EstimateCommand.run(spark(), EstimateOptions.parse(List.of(
-                "--panel", panel.toString(), "--unit", "id", "--time", "period", "--outcome", "y", "--cohort", "g"))));
+        UserError e = assertThrows(UserError.class, () -> EstimateCommand.run(spark(), new EstimateOptions(
+                panel.toString(), "id", "period", "y", "g", ControlGroup.NEVER_TREATED, ".")));
         Assertions.assertTrue(e.getMessage().contains("no column 'g'"), e.getMessage());
     }
 
@@ -101,8 +100,8 @@ class EstimateCommandTest extends SparkTestBase {
         Path panel = out.resolve("monthly.csv");
         Files.write(panel, out2);
         Path dir = out.resolve("monthly-out");
-        EstimateCommand.run(spark(), EstimateOptions.parse(List.of("--panel", panel.toString(), "--unit", "countyreal",
-                "--time", "year", "--outcome", "lemp", "--cohort", "first_treat", "--out", dir.toString())));
+        EstimateCommand.run(spark(), new EstimateOptions(panel.toString(), "countyreal",
+                "year", "lemp", "first_treat", ControlGroup.NEVER_TREATED, dir.toString()));
         Map<String, String[]> got = byKey(Files.readAllLines(dir.resolve("attgt.csv")), 0, 1);
         // R: ATT(2004, 2006) = -0.137258738889403, se 0.0364356642876865.
         String[] cell = got.get("2004-01/2006-01/");
