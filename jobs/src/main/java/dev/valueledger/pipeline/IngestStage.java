@@ -8,6 +8,8 @@ import dev.valueledger.ingest.RecordValidator;
 import dev.valueledger.ingest.Source;
 import dev.valueledger.ingest.SourceFiles;
 import dev.valueledger.ingest.SourceValidation;
+import dev.valueledger.ingest.TextFileCheck;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -58,14 +60,27 @@ public final class IngestStage {
             }
             l.ifPresent(x -> located.put(s, x));
         }
+        Configuration hadoop = ctx.spark().sparkContext().hadoopConfiguration();
+        located.values().forEach(l -> TextFileCheck.requireUtf8(l, hadoop));
 
         RawReader reader = new RawReader(ctx.spark());
         Timestamp ingestedAt = Timestamp.from(ctx.startedAt());
         for (SourceFiles.Located l : located.values()) {
-            Dataset<Row> raw = reader.read(l)
-                    .withColumn("_run_id", lit(ctx.runId()))
-                    .withColumn("_ingested_at", lit(ingestedAt));
-            ctx.lake().overwrite(IngestTables.bronze(l.source()), raw, ctx.runId());
+            try {
+                Dataset<Row> raw = reader.read(l)
+                        .withColumn("_run_id", lit(ctx.runId()))
+                        .withColumn("_ingested_at", lit(ingestedAt));
+                ctx.lake().overwrite(IngestTables.bronze(l.source()), raw, ctx.runId());
+            } catch (Exception e) {
+                // A truncated gzip file surfaces deep in a Spark task as an EOFException that names no
+                // file; it cannot be quarantined record by record, so the run stops here, before
+                // silver and gold, naming the file to export again.
+                Optional<UserError> broken = TextFileCheck.brokenCompression(l, hadoop);
+                if (broken.isPresent()) {
+                    throw broken.get();
+                }
+                throw e;
+            }
         }
         ctx.progress().report("bronze", located.size() + " sources kept as received under " + ctx.lake().root() + "/bronze");
 
