@@ -11,17 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 
-/**
- * Checks a source's CSV and JSON files at the ingest edge (CONTRACT §1, §1.3): that they are UTF-8
- * text, and, once reading them failed, which gzip file is truncated or corrupt. A file that is not
- * UTF-8 or cannot be decompressed cannot be quarantined record by record, so it stops the run with
- * a message naming the file.
- */
+/** Whether a source's CSV and JSON files are whole UTF-8 text, else which file is not (CONTRACT §1, §1.3). */
 public final class TextFileCheck {
 
     /** Enough to see a byte-order mark and the NUL bytes of UTF-16 text in the header row. */
     private static final int SNIFF_BYTES = 4096;
 
+    // A file that is not UTF-8 or cannot be decompressed cannot be quarantined record by record,
+    // so it stops the run with a message naming the file.
     private TextFileCheck() { }
 
     /**
