@@ -33,8 +33,13 @@ public final class TextFileCheck {
         for (String p : in.paths()) {
             byte[] head = new byte[SNIFF_BYTES];
             int n;
-            try (InputStream s = open(new Path(p), hadoop)) {
-                n = s.readNBytes(head, 0, SNIFF_BYTES);
+            try {
+                if (isEmpty(new Path(p), hadoop)) {
+                    continue;
+                }
+                try (InputStream s = open(new Path(p), hadoop)) {
+                    n = s.readNBytes(head, 0, SNIFF_BYTES);
+                }
             } catch (IOException e) {
                 throw unreadable(in, p, e);
             }
@@ -70,9 +75,14 @@ public final class TextFileCheck {
             if (!p.toLowerCase(java.util.Locale.ROOT).endsWith(".gz")) {
                 continue;
             }
-            try (InputStream s = open(new Path(p), hadoop)) {
-                while (s.read(buffer) >= 0) {
-                    // Decompressing to the end is the check.
+            try {
+                if (isEmpty(new Path(p), hadoop)) {
+                    continue;
+                }
+                try (InputStream s = open(new Path(p), hadoop)) {
+                    while (s.read(buffer) >= 0) {
+                        // Decompressing to the end is the check.
+                    }
                 }
             } catch (IOException e) {
                 return Optional.of(unreadable(in, p, e));
@@ -85,6 +95,11 @@ public final class TextFileCheck {
         return new UserError("file " + path + " of source " + in.source().sourceName() + " is truncated or corrupt ("
                 + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was published to silver or gold."
                 + " Export or copy the file again, whole", e);
+    }
+
+    /** Spark reads a 0-byte file, even a .gz one, as no records; so does this check. */
+    private static boolean isEmpty(Path p, Configuration hadoop) throws IOException {
+        return p.getFileSystem(hadoop).getFileStatus(p).getLen() == 0;
     }
 
     /** The file's bytes, decompressed when its extension names a codec (.gz), as Spark reads it. */

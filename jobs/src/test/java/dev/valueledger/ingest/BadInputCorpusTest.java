@@ -61,7 +61,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Latin-1 bytes (invalid UTF-8)                     that record quarantined, unparseable, "not UTF-8"; others to silver
  * UTF-16 (with or without byte-order mark)          run stops before anything is written: UserError naming the file
  *                                                   and UTF-8
- * header-only CSV, 0-byte CSV or JSON, blank lines  zero records, no error; silver empty with its full schema
+ * header-only CSV, 0-byte file (.gz too), blanks    zero records, no error; silver empty with its full schema
  * required source missing                           UserError naming the source and the files expected, nothing written
  * optional source missing                           empty silver table with its full schema
  * required column absent from the CSV header        every record quarantined, missing_required naming the column
@@ -278,7 +278,10 @@ class BadInputCorpusTest extends SparkTestBase {
                 Map.entry("invoice_lines.csv", utf8(String.join(",", Source.INVOICE_LINES.columnNames()) + "\n")),
                 Map.entry("invoice_lines.csv", new byte[0]),
                 Map.entry("invoice_lines.jsonl", new byte[0]),
-                Map.entry("invoice_lines.jsonl", utf8("\n  \n")));
+                Map.entry("invoice_lines.jsonl", utf8("\n  \n")),
+                Map.entry("invoice_lines.csv.gz", gzip(String.join(",", Source.INVOICE_LINES.columnNames()) + "\n")),
+                Map.entry("invoice_lines.jsonl.gz", gzip("")),
+                Map.entry("invoice_lines.jsonl.gz", new byte[0]));
         for (Map.Entry<String, byte[]> f : files) {
             Ingested r = ingest(Source.INVOICE_LINES, f.getKey(), f.getValue());
             assertEquals(new SourceValidation.Counts(0, 0, 0, Map.of()), r.counts(), f.getKey());
