@@ -23,7 +23,7 @@ public final class TextFileCheck {
 
     /**
      * Fails when a CSV or JSON file is UTF-16 or UTF-32 (a byte-order mark, or NUL bytes, which
-     * UTF-8 text never holds): read as UTF-8 such a file would give columns like "\u0000i\u0000d".
+     * UTF-8 text never holds): read as UTF-8 such a file would give columns like "NUL i NUL d" (a NUL before every ASCII letter).
      * A UTF-8 byte-order mark is fine. Reads only the first few KB of each file.
      */
     public static void requireUtf8(SourceFiles.Located in, Configuration hadoop) {
