@@ -15,11 +15,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 
@@ -78,8 +83,34 @@ public final class RawReader {
         }
         out.add(org.apache.spark.sql.functions.coalesce(col(CORRUPT), to_json(struct(fileColumns))).as(RAW));
         out.add(input_file_name().as(SOURCE_FILE));
+        Column spansLines = lit(false);
+        for (Column f : fileColumns) {
+            spansLines = spansLines.or(f.contains("\n")).or(f.contains("\r"));
+        }
         out.add(col(CORRUPT).isNotNull().as(MALFORMED));
-        return df.select(out.toArray(new Column[0]));
+        out.add(spansLines.as("_spans_lines"));
+        // A quote that opens a field and is never closed swallows the lines after it into that
+        // field (RFC 4180 lets quoted fields span lines), and the swallowed records would vanish
+        // inside a record that looks fine. Balanced quoting has an even number of quote
+        // characters per file, so in a file with an odd number, a record with a field spanning
+        // lines cannot be trusted: it is unparseable, and its text, swallowed lines included,
+        // goes to the quarantine.
+        Dataset<Row> oddQuotes = spark.read().text(paths)
+                .groupBy(input_file_name().as(SOURCE_FILE))
+                .agg(sum(length(col("value")).minus(length(regexp_replace(col("value"), "\"", "")))).as("_quotes"))
+                .filter(pmod(col("_quotes"), lit(2)).equalTo(1))
+                .select(col(SOURCE_FILE), lit(true).as("_odd_quotes"));
+        Dataset<Row> read = df.select(out.toArray(new Column[0]));
+        return read.join(broadcast(oddQuotes), read.col(SOURCE_FILE).equalTo(oddQuotes.col(SOURCE_FILE)), "left")
+                .select(concatColumns(in.source().columnNames().stream().map(c -> read.col(c)).toList(),
+                        read.col(RAW), read.col(SOURCE_FILE),
+                        read.col(MALFORMED).or(read.col("_spans_lines").and(oddQuotes.col("_odd_quotes").isNotNull())).as(MALFORMED)));
+    }
+
+    private static Column[] concatColumns(List<Column> first, Column... rest) {
+        List<Column> l = new ArrayList<>(first);
+        l.addAll(List.of(rest));
+        return l.toArray(new Column[0]);
     }
 
     private Dataset<Row> json(SourceFiles.Located in) {

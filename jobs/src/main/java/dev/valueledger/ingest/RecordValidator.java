@@ -41,6 +41,7 @@ import static org.apache.spark.sql.functions.when;
 public final class RecordValidator {
 
     public static final String REASONS = "_reasons";
+    private static final char REPLACEMENT = '\uFFFD';
 
     /**
      * What the domain rules need to know beyond the record itself: the reporting currency, the
@@ -71,6 +72,11 @@ public final class RecordValidator {
         reasons.add(Reason.UNPARSEABLE.when(malformed, lit("the record could not be parsed as "
                 + "a " + source.sourceName() + " record (wrong number of CSV fields, broken quoting or broken JSON); "
                 + "fix or remove the line")));
+        // Bytes that are not UTF-8 (a Latin-1 or Windows-1252 export) decode to U+FFFD: keeping them
+        // would put garbled names in silver and could make two different keys equal.
+        reasons.add(Reason.UNPARSEABLE.when(not(malformed).and(col(RawReader.RAW).contains(String.valueOf(REPLACEMENT))),
+                "the record holds bytes that are not UTF-8 (decoded as U+FFFD), as a Latin-1 or Windows-1252 export does;"
+                        + " save or export the file again as UTF-8"));
         for (var field : source.silverSchema().fields()) {
             String c = field.name();
             Column text = when(trim(col(c)).equalTo(""), lit(null).cast("string")).otherwise(trim(col(c)));

@@ -8,8 +8,10 @@ import dev.valueledger.ingest.RecordValidator;
 import dev.valueledger.ingest.Source;
 import dev.valueledger.ingest.SourceFiles;
 import dev.valueledger.ingest.SourceValidation;
+import dev.valueledger.ingest.TextFileCheck;
 import dev.valueledger.publish.ParallelWrites;
 import dev.valueledger.publish.TableSpec;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -66,6 +68,8 @@ public final class IngestStage {
             }
             l.ifPresent(x -> located.put(s, x));
         }
+        Configuration hadoop = ctx.spark().sparkContext().hadoopConfiguration();
+        located.values().forEach(l -> TextFileCheck.requireUtf8(l, hadoop));
 
         RawReader reader = new RawReader(ctx.spark());
         Timestamp ingestedAt = Timestamp.from(ctx.startedAt());
@@ -74,7 +78,20 @@ public final class IngestStage {
             Dataset<Row> raw = reader.read(l)
                     .withColumn("_run_id", lit(ctx.runId()))
                     .withColumn("_ingested_at", lit(ingestedAt));
-            bronze.put(l.source(), () -> ctx.lake().overwrite(IngestTables.bronze(l.source()), raw, ctx.runId()));
+            bronze.put(l.source(), () -> {
+                try {
+                    return ctx.lake().overwrite(IngestTables.bronze(l.source()), raw, ctx.runId());
+                } catch (Exception e) {
+                    // A truncated gzip file surfaces deep in a Spark task as an EOFException that names no
+                    // file; it cannot be quarantined record by record, so the run stops here, before
+                    // silver and gold, naming the file to export again.
+                    Optional<UserError> broken = TextFileCheck.brokenCompression(l, hadoop);
+                    if (broken.isPresent()) {
+                        throw broken.get();
+                    }
+                    throw e;
+                }
+            });
         }
         ParallelWrites.run(ctx.cfg().parallelWrites(), bronze);
         ctx.progress().report("bronze", located.size() + " sources kept as received under " + ctx.lake().root() + "/bronze");
