@@ -196,6 +196,7 @@ public final class GoldStage {
         write(Map.of(EpicCost.TABLE, t.epicCostMonthly(), EpicImpact.EPIC_IMPACT, t.epicImpact(), EpicRoi.TABLE, t.epicRoi(),
                 TeamValueQuarter.TABLE, t.teamValueQuarter(), RevenueReconciliation.TABLE, t.revenueReconciliation()));
         checks.add(DataQuality.reconciliation(gold(RevenueReconciliation.TABLE)));
+        checks.add(DataQuality.costAllocation(gold(EpicCost.TABLE)));
         ctx.progress().report("finance", "cost per Epic, capitalisation, ROI, team value and revenue reconciliation");
     }
 

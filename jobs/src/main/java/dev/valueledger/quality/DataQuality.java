@@ -18,8 +18,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -94,6 +97,26 @@ public final class DataQuality {
         long bad = r.isNullAt(1) ? 0 : r.getLong(1);
         return Check.of("mrr_movements_identity", "mrr_movements_monthly", bad == 0, bad, 0.0, true,
                 bad == 0 ? r.getLong(0) + " month x segment rows tie out" : bad + " rows where movements do not sum to mrr_end - mrr_start");
+    }
+
+    /**
+     * Every team-month's cost is shared out exactly (CONTRACT §2 Cost, issue 5 invariant): the
+     * allocated costs of its Epics and of unallocated work sum to the team's cost to the cent, and
+     * the effort shares to exactly 1 where the team had active item-days; blocking.
+     */
+    public static Check costAllocation(Dataset<Row> epicCost) {
+        Dataset<Row> teamMonths = epicCost.groupBy("team_id", "month").agg(
+                sum("allocated_cost").as("allocated"), min("team_cost").as("cost_low"), max("team_cost").as("cost_high"),
+                sum("effort_share").as("shares"), sum("active_item_days").as("days"));
+        Column off = col("allocated").notEqual(col("cost_high")).or(col("cost_low").notEqual(col("cost_high")))
+                .or(col("days").gt(0).and(col("shares").notEqual(lit(java.math.BigDecimal.ONE))));
+        Dataset<Row> offRows = teamMonths.filter(off);
+        long nBad = offRows.count();
+        List<Row> bad = offRows.orderBy(col("team_id"), col("month")).limit(10)
+                .select(concat_ws(" ", col("team_id"), col("month"))).collectAsList();
+        return Check.of("cost_allocation_ties", "epic_cost_monthly", nBad == 0, nBad, 0.0, true,
+                nBad == 0 ? teamMonths.count() + " team-months: allocated + unallocated = team cost to the cent, shares sum to 1"
+                        : "team-months that do not tie (first ten): " + bad.stream().map(r -> r.getString(0)).collect(Collectors.joining(", ")));
     }
 
     /**
