@@ -81,6 +81,7 @@ public final class GoldStage {
             Dataset<Row> impact = g.impact(revenue.panel(), adoptions);
             Dataset<Row> okrAttainment = g.outcomes(dimEpic, revenue.panel());
             g.finance(dimEpic, revenue, adoptions, impact, okrAttainment);
+            g.tableChecks();
         } finally {
             g.kept.forEach(Dataset::unpersist);
         }
@@ -198,6 +199,17 @@ public final class GoldStage {
         checks.add(DataQuality.reconciliation(gold(RevenueReconciliation.TABLE)));
         checks.add(DataQuality.costAllocation(gold(EpicCost.TABLE)));
         ctx.progress().report("finance", "cost per Epic, capitalisation, ROI, team value and revenue reconciliation");
+    }
+
+    /** Keys and row counts of every curated table as this run leaves it, counts against the last good run's. */
+    private void tableChecks() {
+        Map<String, Double> previous = Publication.lastSuccess(ctx.lake())
+                .filter(p -> ctx.lake().exists(DataQuality.SPEC))
+                .map(p -> DataQuality.rowCountsOf(ctx.lake().read(DataQuality.SPEC), p.runId()))
+                .orElse(Map.of());
+        for (TableSpec spec : versions.keySet()) {
+            checks.addAll(DataQuality.keysAndCount(spec, ctx.lake().read(spec), java.util.Optional.ofNullable(previous.get(spec.name()))));
+        }
     }
 
     private static Dataset<Row> union(List<EpicImpact.Result> results, Function<EpicImpact.Result, Dataset<Row>> part) {

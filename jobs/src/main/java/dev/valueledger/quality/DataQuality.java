@@ -9,17 +9,21 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -97,6 +101,42 @@ public final class DataQuality {
         long bad = r.isNullAt(1) ? 0 : r.getLong(1);
         return Check.of("mrr_movements_identity", "mrr_movements_monthly", bad == 0, bad, 0.0, true,
                 bad == 0 ? r.getLong(0) + " month x segment rows tie out" : bad + " rows where movements do not sum to mrr_end - mrr_start");
+    }
+
+    /** Largest change of a table's row count against the last good run that passes without a warning. */
+    static final double ROW_COUNT_CHANGE = 0.5;
+
+    /**
+     * A curated table's key (its TableSpec key) is never null and never repeated (blocking), and its
+     * row count against the last good run's (a warning beyond a {@value #ROW_COUNT_CHANGE} change:
+     * worth a look, not proof of an error).
+     *
+     * @param previousRows the table's rows after the last successful run, if recorded
+     */
+    public static List<Check> keysAndCount(TableSpec spec, Dataset<Row> table, Optional<Double> previousRows) {
+        Column anyNull = spec.key().stream().map(k -> col(k).isNull()).reduce(Column::or).orElseThrow(
+                () -> new IllegalArgumentException(spec.name() + " has no key"));
+        Row r = table.agg(count(lit(1)), countDistinct(struct(spec.key().stream().map(functions::col).toArray(Column[]::new))),
+                sum(when(anyNull, 1).otherwise(0))).head();
+        long rows = r.getLong(0);
+        long repeated = rows - r.getLong(1);
+        long nulls = r.isNullAt(2) ? 0 : r.getLong(2);
+        List<Check> out = new ArrayList<>();
+        out.add(Check.of("key_unique", spec.name(), repeated == 0 && nulls == 0, repeated + nulls, 0.0, true,
+                "key (" + String.join(", ", spec.key()) + "): " + rows + " rows, " + repeated + " repeated, " + nulls + " with a null part"));
+        double change = previousRows.filter(p -> p > 0).map(p -> Math.abs(rows - p) / p).orElse(0.0);
+        out.add(Check.of("row_count", spec.name(), change <= ROW_COUNT_CHANGE, rows, null, false,
+                previousRows.map(p -> String.format(Locale.ROOT, "%d rows; %.0f after the last good run (%+.1f%%)", rows, p,
+                        p > 0 ? 100 * (rows - p) / p : 0.0)).orElse(rows + " rows; no earlier good run to compare with")));
+        return out;
+    }
+
+    /** Each table's row count as the last successful run recorded it (its row_count checks). */
+    public static Map<String, Double> rowCountsOf(Dataset<Row> qualityResults, String runId) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        qualityResults.filter(col("run_id").equalTo(runId).and(col("check_name").equalTo("row_count")))
+                .select("table_name", "observed").collectAsList().forEach(r -> out.put(r.getString(0), r.getDouble(1)));
+        return out;
     }
 
     /**
