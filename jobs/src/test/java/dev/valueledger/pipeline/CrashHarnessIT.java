@@ -81,8 +81,12 @@ class CrashHarnessIT {
         int killed = 0;
         int finishedFirst = 0;
         boolean lastKilled = false;
+        String[] refused = new String[1];
         for (KillPoint p : points) {
-            Child c = run(jar, input, lake, p);
+            // The first kill past the lock: a second run started while this one is alive must stop at once,
+            // naming it (deterministic: the first holds the lock until the second has answered).
+            WhileHeld second = refused[0] == null && p.line() > 2 ? () -> refused[0] = run(jar, input, lake, null).output() : null;
+            Child c = run(jar, input, lake, p, second);
             lastKilled = c.exit() != 0;
             if (c.exit() == 0) {
                 finishedFirst++; // a delayed kill can land after the run's last step; readers are checked all the same
@@ -108,6 +112,9 @@ class CrashHarnessIT {
                 survived.merge(p.stage(), 1, Integer::sum);
             }
         }
+
+        assertNotNull(refused[0], "a second run was tried while one held the lakehouse");
+        assertTrue(refused[0].contains("holds the lakehouse"), "the second run names the one running:\n" + refused[0]);
 
         // The next run takes the dead runs' lock over, repairs what they left and publishes the same tables.
         Child last = run(jar, input, lake, null);
@@ -168,6 +175,15 @@ class CrashHarnessIT {
 
     /** Runs {@code run --all} as a child process; with a kill point, SIGKILLs it there. */
     private Child run(String jar, Path input, Path lake, KillPoint kill) throws Exception {
+        return run(jar, input, lake, kill, null);
+    }
+
+    /** Something to do while the child is alive and holds the lakehouse, just before it is killed. */
+    interface WhileHeld {
+        void run() throws Exception;
+    }
+
+    private Child run(String jar, Path input, Path lake, KillPoint kill, WhileHeld whileHeld) throws Exception {
         Process p = new ProcessBuilder(javaCommand(jar, "run", "--all", "--input", input.toString(), "--lake", lake.toString(),
                 "--insecure-dev-key")).redirectErrorStream(true).start();
         List<String> progress = new ArrayList<>();
@@ -179,6 +195,9 @@ class CrashHarnessIT {
                 if (PROGRESS.matcher(line).matches()) {
                     progress.add(line);
                     if (kill != null && progress.size() == kill.line()) {
+                        if (whileHeld != null) {
+                            whileHeld.run();
+                        }
                         Thread.sleep(kill.delayMillis()); // how far into the next step the kill lands, not a wait for a result
                         p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally, the lock file stays
                         break;
