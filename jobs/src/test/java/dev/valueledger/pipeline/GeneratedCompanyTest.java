@@ -34,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The whole pipeline on a small generated company with bad input mixed in: nothing is lost, every
  * unparseable, mistyped or incomplete record the generator planted is quarantined for that reason, no clear personal identifier
- * reaches silver or gold, every curated table is filled, and a rerun of a quarter leaves the same rows.
+ * reaches silver or gold, every curated table is filled, the analyst notebooks answer, a rerun of a
+ * closed quarter leaves the same rows and restates nothing, and a late invoice line restates exactly
+ * the figures it changed.
  */
 class GeneratedCompanyTest extends SparkTestBase {
 
@@ -111,11 +113,48 @@ class GeneratedCompanyTest extends SparkTestBase {
             }
         }
 
-        // A rerun of the last quarter on the same inputs leaves that quarter's rows as they were.
+        // Close 2025-Q4; a rerun on the same inputs leaves that quarter's rows as they were and restates nothing.
+        QuarterClose.close(spark(), cfg, Quarter.parse("2025-Q4", 1), Progress.silent());
         List<Row> before = quarterRows(lake, "2025-Q4");
-        Pipeline.run(spark(), cfg, new Pipeline.Request(input, Optional.of(Quarter.parse("2025-Q4", 1)), true), Progress.silent());
+        Pipeline.Result same = Pipeline.run(spark(), cfg, new Pipeline.Request(input, Optional.of(Quarter.parse("2025-Q4", 1)), true),
+                Progress.silent());
         List<Row> after = quarterRows(lake, "2025-Q4");
         assertEquals(before, after);
+        assertEquals(0, lake.read(Restatements.SPEC).filter(col("restated_by_run_id").equalTo(same.runId())).count());
+
+        // A late invoice line for November 2025 arrives: the next run of the closed quarter is a restatement
+        // showing the November MRR figures it changed, closed value against current value.
+        String account = appendLateInvoiceLine(tmp.resolve("in").resolve("invoice_lines.csv.gz"));
+        Pipeline.Result late = Pipeline.run(spark(), cfg, new Pipeline.Request(input, Optional.of(Quarter.parse("2025-Q4", 1)), true),
+                Progress.silent());
+        Dataset<Row> restated = lake.read(Restatements.SPEC).filter(col("restated_by_run_id").equalTo(late.runId()));
+        Dataset<Row> accountRow = restated.filter(col("table_name").equalTo("mrr_movements_account")
+                .and(col("key").contains(account)).and(col("key").contains("2025-11")));
+        assertEquals(true, accountRow.count() > 0, "the late line restates " + account + "'s November movements: "
+                + restated.select("table_name", "key", "column_name").collectAsList());
+        assertEquals(true, restated.filter(col("table_name").equalTo("mrr_movements_monthly").and(col("key").contains("2025-11"))).count() > 0);
+        assertEquals(0, restated.filter(col("closed_value").eqNullSafe(col("current_value"))).count(), "only changed figures are listed");
+    }
+
+    /**
+     * Adds a 250.00 subscription line for November 2025 to the first account of the file (a late
+     * invoice line, in that account's currency); returns the account.
+     */
+    private static String appendLateInvoiceLine(Path gz) throws java.io.IOException {
+        List<String> lines;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(gz))) {
+            lines = new ArrayList<>(List.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")));
+        }
+        // The first well-formed paid subscription line (the generator plants bad records among them).
+        String[] first = lines.stream()
+                .filter(l -> l.matches("INV-[^,]+,\\d+,ACC-\\d+,subscription,paid,[A-Z]{3},\\d+\\.\\d+,\\d{4}-\\d{2}-01,\\d{4}-\\d{2}-01"))
+                .findFirst().orElseThrow().split(",");
+        String account = first[2];
+        lines.add("INV-LATE-202511," + "1," + account + ",subscription,paid," + first[5] + ",250.00,2025-11-01,2025-12-01");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(gz))) {
+            out.write((String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return account;
     }
 
     /** Every quarter-partitioned gold row of a quarter, run_id left out, in a stable order. */
