@@ -10,6 +10,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.util.ArrayList;
@@ -46,6 +48,15 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
     @BeforeEach
     public void startSpark() {
         runBefore();
+    }
+
+    /**
+     * Delta caches a DeltaLog, with its snapshots, for every table path it has seen; each test class
+     * writes fresh temporary lakehouses, so without this the shared JVM's heap fills class by class.
+     */
+    @AfterAll
+    static void forgetDeltaLogs() {
+        DeltaLog.clearCache();
     }
 
     /**

@@ -37,7 +37,12 @@ public final class SparkSessions {
                 // Delta rebuilds a table's state from its log with this many tasks on every read and
                 // commit; the default 50 costs seconds per operation on the small tables of a run.
                 .setIfMissing("spark.databricks.delta.snapshotPartitions", "4")
-                .setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
+                .setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false")
+                // Spark keeps every SQL execution's plan graph for the UI (1000 by default); a run makes
+                // hundreds with large plans, which then crowd the driver heap of a long run.
+                .setIfMissing("spark.sql.ui.retainedExecutions", "100")
+                .setIfMissing("spark.ui.retainedJobs", "200")
+                .setIfMissing("spark.ui.retainedStages", "200");
         for (Map.Entry<String, String> e : cfg.spark().extra().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
