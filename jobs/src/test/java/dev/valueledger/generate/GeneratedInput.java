@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /** Reads a generated input folder back the simple way, independently of the generator's code. */
-final class GeneratedInput {
+public final class GeneratedInput {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private GeneratedInput() { }
@@ -53,7 +53,7 @@ final class GeneratedInput {
     }
 
     /** RFC 4180 fields of one line (no embedded line breaks in generated files). */
-    static List<String> csvFields(String line) {
+    public static List<String> csvFields(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;

@@ -2,6 +2,7 @@ package dev.valueledger.pipeline;
 
 import dev.valueledger.config.AppConfig;
 import dev.valueledger.generate.CompanyGenerator;
+import dev.valueledger.generate.GeneratedInput;
 import dev.valueledger.generate.GeneratorOptions;
 import dev.valueledger.ingest.IngestTables;
 import dev.valueledger.ingest.Source;
@@ -235,7 +236,7 @@ class CrashHarnessIT {
         assertEquals(0, p.waitFor(), "reader failed: " + Files.readString(tmp.resolve("reader.err")));
         Map<String, Seen> seen = new LinkedHashMap<>();
         for (String row : out.split("\n")) {
-            List<String> f = csv(row);
+            List<String> f = GeneratedInput.csvFields(row);
             if (f.size() == 4 && !f.get(0).equals("t")) {
                 seen.put(f.get(0), new Seen(Long.parseLong(f.get(1)), Long.parseLong(f.get(2)), f.get(3)));
             }
@@ -263,34 +264,5 @@ class CrashHarnessIT {
                 "-Xmx2g", "-jar", jar));
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    /** Splits one CSV line of the sql command's output (quoted fields may hold commas). */
-    private static List<String> csv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
     }
 }

@@ -44,13 +44,19 @@ class PublicationTest extends SparkTestBase {
         return new RunContext(runId, Instant.parse("2026-01-05T10:00:00Z"), cfg, spark(), new Lakehouse(spark(), cfg), Progress.silent());
     }
 
-    @Test
-    void aRunKilledAfterItsSuccessRowButBeforeItsViewsIsFinishedByTheNextRun() {
-        AppConfig cfg = TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString()));
+    /** run-1 writes silver teams with one team, records its success and publishes it. */
+    private RunContext firstGoodRun(AppConfig cfg) {
         RunContext first = run(cfg, "run-1");
         long v0 = first.lake().overwrite(TEAMS, teams("t1"), "run-1");
         new RunLog(first, "2025-Q1", "in").finished("success", "f", Map.of(Publication.key(TEAMS), v0), 1L, 0L, "");
         Publication.publish(first, Map.of(TEAMS, v0));
+        return first;
+    }
+
+    @Test
+    void aRunKilledAfterItsSuccessRowButBeforeItsViewsIsFinishedByTheNextRun() {
+        AppConfig cfg = TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString()));
+        firstGoodRun(cfg);
 
         // run-2 writes silver and records its success, then dies before re-pointing the view.
         RunContext second = run(cfg, "run-2");
@@ -66,10 +72,7 @@ class PublicationTest extends SparkTestBase {
     @Test
     void aFailedRunsWritesAreNeverPublished() {
         AppConfig cfg = TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString()));
-        RunContext first = run(cfg, "run-1");
-        long v0 = first.lake().overwrite(TEAMS, teams("t1"), "run-1");
-        new RunLog(first, "2025-Q1", "in").finished("success", "f", Map.of(Publication.key(TEAMS), v0), 1L, 0L, "");
-        Publication.publish(first, Map.of(TEAMS, v0));
+        RunContext first = firstGoodRun(cfg);
 
         RunContext failed = run(cfg, "run-2");
         long v1 = failed.lake().overwrite(TEAMS, teams("t1", "t2", "t3"), "run-2");
