@@ -150,12 +150,13 @@ public final class DataQuality {
                 sum("effort_share").as("shares"), sum("active_item_days").as("days"));
         Column off = col("allocated").notEqual(col("cost_high")).or(col("cost_low").notEqual(col("cost_high")))
                 .or(col("days").gt(0).and(col("shares").notEqual(lit(java.math.BigDecimal.ONE))));
-        Dataset<Row> offRows = teamMonths.filter(off);
-        long nBad = offRows.count();
-        List<Row> bad = offRows.orderBy(col("team_id"), col("month")).limit(10)
+        // One pass counts both; the offending team-months are only looked up when there are some.
+        Row counts = teamMonths.agg(count(lit(1)), sum(when(off, 1).otherwise(0))).head();
+        long nBad = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        List<Row> bad = nBad == 0 ? List.of() : teamMonths.filter(off).orderBy(col("team_id"), col("month")).limit(10)
                 .select(concat_ws(" ", col("team_id"), col("month"))).collectAsList();
         return Check.of("cost_allocation_ties", "epic_cost_monthly", nBad == 0, nBad, 0.0, true,
-                nBad == 0 ? teamMonths.count() + " team-months: allocated + unallocated = team cost to the cent, shares sum to 1"
+                nBad == 0 ? counts.getLong(0) + " team-months: allocated + unallocated = team cost to the cent, shares sum to 1"
                         : "team-months that do not tie (first ten): " + bad.stream().map(r -> r.getString(0)).collect(Collectors.joining(", ")));
     }
 
