@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.regexp_extract_all;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
-/** Pull request to work item keys: its item_keys, else every issue key in its title and branch, with the link method (CONTRACT §1 pull_requests). */
+/** Pull request to work item keys: its item_keys (when it names any), else every issue key in its title and branch, with the link method (CONTRACT §1 pull_requests). */
 public final class PullRequestLinks {
 
     /** An issue key as CONTRACT §1 defines it. */
@@ -28,7 +28,8 @@ public final class PullRequestLinks {
         // A space keeps a key at the end of the title from running into the branch name.
         Column found = array_distinct(regexp_extract_all(
                 concat_ws(" ", col("title"), col("branch")), lit(ITEM_KEY_PATTERN), lit(0)));
-        Column explicit = col("item_keys").isNotNull();
+        // An empty item_keys names no item, so it falls back to the pattern as a missing one does.
+        Column explicit = col("item_keys").isNotNull().and(size(col("item_keys")).gt(0));
         return pullRequests
                 .withColumn("link_method", when(explicit, EXPLICIT)
                         .when(size(found).gt(0), TITLE_BRANCH_PATTERN).otherwise(NONE))

@@ -85,6 +85,20 @@ class DoraMetricsTest extends DeliveryTestBase {
     }
 
     @Test
+    void anEmptyItemKeysListFallsBackToTheKeysInTitleAndBranch() {
+        Map<String, Row> out = byKey(PullRequestLinks.of(silver(Source.PULL_REQUESTS,
+                row("P6", "r", "VL-9 retry", "feature/x", ts("2025-01-01T00:00:00Z"), null,
+                        ts("2025-01-02T00:00:00Z"), "m6", List.of()),
+                row("P7", "r", "VL-9 retry", "feature/x", ts("2025-01-01T00:00:00Z"), null,
+                        ts("2025-01-02T00:00:00Z"), "m7", List.of("A-2")))), "pr_id");
+        assertEquals("title_branch_pattern", out.get("P6").getAs("link_method"));
+        assertEquals(List.of("VL-9"), out.get("P6").getList(out.get("P6").fieldIndex("item_keys")));
+        // a non-empty item_keys wins over the title
+        assertEquals("explicit", out.get("P7").getAs("link_method"));
+        assertEquals(List.of("A-2"), out.get("P7").getList(out.get("P7").fieldIndex("item_keys")));
+    }
+
+    @Test
     void pullRequestsAreDeliveredByTheirFirstSuccessfulProductionDeployment() {
         Map<String, Row> out = byKey(prDelivery(), "pr_id");
         // deployed by D1 (Jan 10) and again by D4: the first counts; 8 days after the first commit
@@ -103,6 +117,8 @@ class DoraMetricsTest extends DeliveryTestBase {
         // failed D2 and staging D3 skipped: D4 at Jan 20 00:00 - Jan 19 12:00 = 12 h
         assertEquals("D4", out.get("P3").getAs("deployment_id"));
         assertEquals(12.0, out.get("P3").<Double>getAs("lead_time_hours"), EPS);
+        // item_keys [] names no item and its title and branch hold no key
+        assertEquals("none", out.get("P3").getAs("link_method"));
         // merged, never deployed: nowhere in lead time
         assertNull(out.get("P4").getAs("deployment_id"));
         assertNull(out.get("P4").getAs("lead_time_hours"));
