@@ -7,16 +7,15 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.dense_rank;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -36,10 +35,15 @@ public final class Duplicates {
         for (Column k : key) {
             keyed = keyed.and(k.isNotNull());
         }
-        Column content = sha2(to_json(struct(source.columnNames().stream().map(c -> col(c)).toArray(Column[]::new))), 256);
-        WindowSpec sameKeyAndContent = Window.partitionBy(concatKey(key, col("_content"))).orderBy(col(RawReader.SOURCE_FILE), col(RawReader.RAW));
-        WindowSpec sameKey = Window.partitionBy(key);
-        Column versions = size(collect_set(col("_content")).over(sameKey));
+        // The typed content itself, compared exactly: no hash that two different records could share,
+        // and no text rendering of every record (timestamps formatted per row were a tenth of ingest).
+        Column content = struct(source.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+        // One shuffle by key and one sort serve both questions: within a key, equal contents are
+        // adjacent (the first by file and raw text is kept), and their dense rank counts the versions.
+        // (Struct fields compare null-safely, so two copies with the same empty fields are equal.)
+        WindowSpec byKeyAndContent = Window.partitionBy(key).orderBy(col("_content"), col(RawReader.SOURCE_FILE), col(RawReader.RAW));
+        WindowSpec byContent = Window.partitionBy(key).orderBy(col("_content"));
+        WindowSpec byKey = Window.partitionBy(key);
         String keyText = String.join(", ", source.key());
         Column conflict = Reason.CONFLICTING_DUPLICATE.when(lit(true),
                 "the key (" + keyText + ") arrives more than once with different contents; every version is held back"
@@ -47,15 +51,12 @@ public final class Duplicates {
         return validated
                 .withColumn("_keyed", keyed)
                 .withColumn("_content", content)
-                .withColumn(COPY, when(col("_keyed"), row_number().over(sameKeyAndContent).gt(1)).otherwise(false))
-                .withColumn(RecordValidator.REASONS, when(col("_keyed").and(versions.gt(1)),
+                .withColumn("_same_as_previous", coalesce(lag(col("_content"), 1).over(byKeyAndContent).equalTo(col("_content")), lit(false)))
+                .withColumn("_version", dense_rank().over(byContent))
+                .withColumn("_versions", max(col("_version")).over(byKey))
+                .withColumn(COPY, col("_keyed").and(col("_same_as_previous")))
+                .withColumn(RecordValidator.REASONS, when(col("_keyed").and(col("_versions").gt(1)),
                         concat(col(RecordValidator.REASONS), array(conflict))).otherwise(col(RecordValidator.REASONS)))
-                .drop("_keyed", "_content");
-    }
-
-    private static Column[] concatKey(Column[] key, Column extra) {
-        Column[] all = java.util.Arrays.copyOf(key, key.length + 1);
-        all[key.length] = extra;
-        return all;
+                .drop("_keyed", "_content", "_same_as_previous", "_version", "_versions");
     }
 }

@@ -165,6 +165,25 @@ class RecordValidatorTest extends SparkTestBase {
     }
 
     @Test
+    void copiesWithEmptyOptionalFieldsInTwoFilesAreOneVersion() {
+        // No epic_key, no resolved_at, no labels: the empty fields compare equal, and the second
+        // file's copy collapses into the first rather than counting as a second version.
+        Map<String, String> item = Map.of("item_key", "A-1", "type", "Story", "team_id", "t1", "status", "Done",
+                "created_at", "2025-01-01T00:00:00Z");
+        Dataset<Row> twoFiles = bronze(Source.WORK_ITEMS, List.of(item), false)
+                .unionByName(bronze(Source.WORK_ITEMS, List.of(item), false)
+                        .withColumn(RawReader.SOURCE_FILE, org.apache.spark.sql.functions.lit("file:/in/work_items/part-2.csv")));
+        SourceValidation v = SourceValidation.of(twoFiles, Source.WORK_ITEMS, CTX);
+        SourceValidation.Counts c = v.counts();
+        assertEquals(2, c.read());
+        assertEquals(1, c.collapsed());
+        assertEquals(0, c.quarantined());
+        // the copy kept is the first by file name
+        assertEquals(List.of("file:/in/work_items.csv"),
+                v.silver(Pseudonymizer.withKey("k")).select(col(RawReader.SOURCE_FILE)).as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    }
+
+    @Test
     void arraysFromJsonOrSemicolonLists() {
         SourceValidation v = check(Source.WORK_ITEMS,
                 Map.of("item_key", "A-1", "type", "Story", "team_id", "t1", "status", "Done",
