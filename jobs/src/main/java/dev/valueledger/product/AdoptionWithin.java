@@ -56,9 +56,10 @@ public final class AdoptionWithin {
         Dataset<Row> released = epics.filter(col("released_at").isNotNull())
                 .select(col("epic_key"), col("released_at"));
         Column window = make_dt_interval(lit(cfg.adoption().activeWindowDays()));
-        Dataset<Row> eligible = released
+        // The window's start is computed once per Epic, not once per event and Epic pair of the range join.
+        Dataset<Row> eligible = released.withColumn("eligible_from", col("released_at").minus(window))
                 .join(events.select(col("account_id"), col("timestamp")),
-                        col("timestamp").geq(col("released_at").minus(window)).and(col("timestamp").lt(col("released_at"))))
+                        col("timestamp").geq(col("eligible_from")).and(col("timestamp").lt(col("released_at"))))
                 .select(col("epic_key").as("e_epic"), col("account_id").as("e_account"))
                 .distinct();
         Dataset<Row> adoptions = Adoption.firstUse(epics, events)
