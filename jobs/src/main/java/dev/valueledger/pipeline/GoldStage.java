@@ -160,10 +160,13 @@ public final class GoldStage {
     private Dataset<Row> adoption(Dataset<Row> dimEpic) {
         Dataset<Row> epics = dimEpic.select(col("epic_key"), col("feature_keys"), col("released_at"));
         Dataset<Row> events = silver(Source.PRODUCT_EVENTS);
-        write(Map.of(FeatureAdoptionWeekly.TABLE, FeatureAdoptionWeekly.compute(epics, events, ctx.cfg()),
-                AdoptionWithin.table(ctx.cfg()), AdoptionWithin.compute(epics, events, ctx.cfg())));
+        // First uses are one pass over all events; three tables read them.
+        Dataset<Row> featureFirstUse = keep(Adoption.featureFirstUse(epics, events));
+        Dataset<Row> firstUse = Adoption.firstUseOf(featureFirstUse);
+        write(Map.of(FeatureAdoptionWeekly.TABLE, FeatureAdoptionWeekly.compute(epics, events, featureFirstUse, ctx.cfg()),
+                AdoptionWithin.table(ctx.cfg()), AdoptionWithin.compute(epics, events, firstUse, ctx.cfg())));
         ctx.progress().report("product", "feature adoption of every released Epic");
-        return keep(Adoption.cohorts(epics, events, silver(Source.FEATURE_EXPOSURES)));
+        return keep(Adoption.cohortsOf(epics, firstUse, silver(Source.FEATURE_EXPOSURES)));
     }
 
     /** Effect of every Epic as of each quarter; epic_impact itself is written once finance has reconciled it. */
@@ -207,9 +210,11 @@ public final class GoldStage {
                 .filter(p -> ctx.lake().exists(DataQuality.SPEC))
                 .map(p -> DataQuality.rowCountsOf(ctx.lake().read(DataQuality.SPEC), p.runId()))
                 .orElse(Map.of());
-        for (TableSpec spec : versions.keySet()) {
-            checks.addAll(DataQuality.keysAndCount(spec, ctx.lake().read(spec), java.util.Optional.ofNullable(previous.get(spec.name()))));
-        }
+        Map<TableSpec, Supplier<List<Check>>> perTable = new LinkedHashMap<>();
+        versions.keySet().stream().sorted(java.util.Comparator.comparing(TableSpec::name)).forEach(spec -> perTable.put(spec,
+                () -> DataQuality.keysAndCount(spec, ctx.lake().readVersion(spec, versions.get(spec)),
+                        java.util.Optional.ofNullable(previous.get(spec.name())))));
+        ParallelWrites.run(ctx.cfg().parallelWrites(), perTable).values().forEach(checks::addAll);
     }
 
     private static Dataset<Row> union(List<EpicImpact.Result> results, Function<EpicImpact.Result, Dataset<Row>> part) {

@@ -51,7 +51,12 @@ public final class Adoption {
      * Epic's feature keys on or after release, and which feature it was (ties: the smaller key).
      */
     public static Dataset<Row> firstUse(Dataset<Row> epics, Dataset<Row> events) {
-        return earliest(featureFirstUse(epics, events), "adopted_at");
+        return firstUseOf(featureFirstUse(epics, events));
+    }
+
+    /** {@link #firstUse} from {@link #featureFirstUse} rows already computed (the pipeline computes them once). */
+    public static Dataset<Row> firstUseOf(Dataset<Row> featureFirstUse) {
+        return earliest(featureFirstUse, "adopted_at");
     }
 
     /**
@@ -62,6 +67,11 @@ public final class Adoption {
      * otherwise adopted_at is the first use and method is 'adoption'.
      */
     public static Dataset<Row> cohorts(Dataset<Row> epics, Dataset<Row> events, Dataset<Row> exposures) {
+        return cohortsOf(epics, firstUse(epics, events), exposures);
+    }
+
+    /** {@link #cohorts} from the Epics' {@link #firstUse} rows already computed. */
+    public static Dataset<Row> cohortsOf(Dataset<Row> epics, Dataset<Row> firstUse, Dataset<Row> exposures) {
         Dataset<Row> exposed = epicFeatures(epics)
                 .join(exposures.select(col("feature_key").as("exposed_feature"), col("account_id"),
                                 lower(col("variant")).as("variant"), col("exposed_at")),
@@ -70,7 +80,7 @@ public final class Adoption {
         Dataset<Row> assigned = earliest(exposed.filter(col("variant").equalTo("on")), "exposed_at")
                 .withColumnRenamed("exposed_at", "adopted_at")
                 .withColumn("method", lit(METHOD_EXPOSURE));
-        Dataset<Row> used = firstUse(epics, events)
+        Dataset<Row> used = firstUse
                 .join(exposureEpics, col("epic_key").equalTo(col("flagged_epic")), "left_anti")
                 .withColumn("method", lit(METHOD_ADOPTION));
         return used.unionByName(assigned)

@@ -52,6 +52,11 @@ public final class AdoptionWithin {
      * adoptions seen so far.
      */
     public static Dataset<Row> compute(Dataset<Row> epics, Dataset<Row> events, AppConfig cfg) {
+        return compute(epics, events, Adoption.firstUse(epics, events), cfg);
+    }
+
+    /** As {@link #compute(Dataset, Dataset, AppConfig)} with the Epics' {@link Adoption#firstUse} rows already computed. */
+    public static Dataset<Row> compute(Dataset<Row> epics, Dataset<Row> events, Dataset<Row> firstUse, AppConfig cfg) {
         double z = Wilson.z(cfg.attribution().confidenceLevel());
         Dataset<Row> released = epics.filter(col("released_at").isNotNull())
                 .select(col("epic_key"), col("released_at"));
@@ -62,7 +67,7 @@ public final class AdoptionWithin {
                         col("timestamp").geq(col("eligible_from")).and(col("timestamp").lt(col("released_at"))))
                 .select(col("epic_key").as("e_epic"), col("account_id").as("e_account"))
                 .distinct();
-        Dataset<Row> adoptions = Adoption.firstUse(epics, events)
+        Dataset<Row> adoptions = firstUse
                 .select(col("epic_key").as("a_epic"), col("account_id").as("a_account"), col("adopted_at"));
         Dataset<Row> joined = released
                 .join(eligible, col("epic_key").equalTo(col("e_epic")), "left")

@@ -47,6 +47,11 @@ public final class FeatureAdoptionWeekly {
      * over the events whatever the number of Epics and weeks.
      */
     public static Dataset<Row> compute(Dataset<Row> epics, Dataset<Row> events, AppConfig cfg) {
+        return compute(epics, events, Adoption.featureFirstUse(epics, events), cfg);
+    }
+
+    /** As {@link #compute(Dataset, Dataset, AppConfig)} with {@link Adoption#featureFirstUse} rows already computed. */
+    public static Dataset<Row> compute(Dataset<Row> epics, Dataset<Row> events, Dataset<Row> featureFirstUse, AppConfig cfg) {
         double z = Wilson.z(cfg.attribution().confidenceLevel());
         Dataset<Row> active = activeAccountWeeks(events, cfg.adoption().activeWindowDays());
 
@@ -60,7 +65,7 @@ public final class FeatureAdoptionWeekly {
 
         Dataset<Row> activeCounts = active.groupBy(col("week_start").as("active_week"))
                 .agg(count(lit(1)).as("active_accounts"));
-        Dataset<Row> adoptions = Adoption.featureFirstUse(epics, events)
+        Dataset<Row> adoptions = featureFirstUse
                 .select(col("epic_key").as("a_epic"), col("feature_key").as("a_feature"),
                         col("account_id").as("a_account"), col("adopted_at"));
         Dataset<Row> adoptingCounts = active

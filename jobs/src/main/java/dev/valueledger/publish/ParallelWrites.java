@@ -12,21 +12,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Writes several independent tables at once. A Delta commit spends most of its time on the driver
- * waiting for storage and the log, so a few commits in flight keep the cores busy; each write stays
- * a single atomic commit, and readers see none of them before the run publishes (issue 7).
+ * Writes several independent tables at once (and checks them, once written). A Delta commit or a
+ * small aggregation spends most of its time on the driver, planning and waiting for storage and
+ * the log, so a few in flight keep the cores busy; each write stays a single atomic commit, and
+ * readers see none of them before the run publishes (issue 7).
  */
 public final class ParallelWrites {
 
     private ParallelWrites() { }
 
     /**
-     * Runs every write, at most {@code threads} at a time, and returns each one's Delta version in the
-     * order given. Every write is waited for; then the first failure, if any, is rethrown.
+     * Runs every write (or check), at most {@code threads} at a time, and returns each one's result
+     * (a write's Delta version) in the order given. Every one is waited for; then the first failure,
+     * if any, is rethrown.
      */
-    public static <K> Map<K, Long> run(int threads, Map<K, Supplier<Long>> writes) {
+    public static <K, V> Map<K, V> run(int threads, Map<K, Supplier<V>> writes) {
         if (threads <= 1 || writes.size() <= 1) {
-            Map<K, Long> out = new LinkedHashMap<>();
+            Map<K, V> out = new LinkedHashMap<>();
             writes.forEach((k, w) -> out.put(k, w.get()));
             return out;
         }
@@ -37,11 +39,11 @@ public final class ParallelWrites {
             return t;
         });
         try {
-            Map<K, Future<Long>> futures = new LinkedHashMap<>();
+            Map<K, Future<V>> futures = new LinkedHashMap<>();
             writes.forEach((k, w) -> futures.put(k, pool.submit(w::get)));
-            Map<K, Long> out = new LinkedHashMap<>();
+            Map<K, V> out = new LinkedHashMap<>();
             List<Throwable> failures = new ArrayList<>();
-            for (Map.Entry<K, Future<Long>> f : futures.entrySet()) {
+            for (Map.Entry<K, Future<V>> f : futures.entrySet()) {
                 try {
                     out.put(f.getKey(), f.getValue().get());
                 } catch (ExecutionException e) {
