@@ -40,16 +40,12 @@ public final class DoraMetrics {
             .column("quarter", "Quarter YYYY-Qn: deployments by finished_at, incidents by resolved_at, pull requests by their delivering deployment")
             .column("deployments", "Successful production deployments (environment matched without regard to case) of the team that finished in the quarter")
             .column("deployment_frequency_per_week", "Deployment frequency: deployments / (days in the quarter / 7)")
-            .column("lead_time_p50_hours", "Lead time for changes p50 in hours: first successful production deployment containing the PR's merge commit - first_commit_at (else created_at), exact percentile with linear interpolation over PRs the team's deployments delivered in the quarter; never deployed PRs count nowhere")
+            .column("lead_time_p50_hours", "Lead time for changes p50 in hours: first successful production deployment holding the PR's merge commit - first_commit_at (else created_at); linear-interpolation percentile over PRs the team's deployments delivered in the quarter")
             .column("lead_time_p85_hours", "Lead time for changes p85 in hours, as lead_time_p50_hours")
             .column("change_failure_rate", "Change failure rate: the quarter's successful production deployments linked to at least one incident (explicitly or as nearest prior deployment, each deployment once) / deployments; null when deployments is 0")
             .column("time_to_restore_p50_hours", "Time to restore p50 in hours: resolved_at - started_at of the team's incidents resolved in the quarter, exact percentile with linear interpolation; null when none")
-            .column("performance_level", "DORA performance level after the 2023 Accelerate State of DevOps Report clusters, by the weakest of the four metrics: "
-                    + "elite = deploys >= 7/week (on demand, at least daily), lead p50 < 24 h, CFR <= 5%, restore p50 < 1 h; "
-                    + "high = >= 1/week, <= 1 week (168 h), <= 10%, < 1 day (24 h); "
-                    + "medium = >= once a month (7/30.4375 per week), <= 1 month (720 h), <= 15%, <= 1 week (168 h); low = anything worse "
-                    + "(the report's low cluster overlaps medium on frequency and lead time and differs by CFR 64% and restore of 1-6 months). "
-                    + "Gap rule: a metric without data (no PR delivered, no incident resolved) is left out of the weakest-of; null when the team had no successful production deployment in the quarter")
+            .column("performance_level", "DORA performance level, 2023 Accelerate State of DevOps Report clusters: the weakest of the four metrics' levels"
+                    + " (elite, high, medium, low; thresholds in docs/delivery.md); a metric without data is left out; null without a successful production deployment")
             .column("prs_deployed", "Pull requests whose first successful production deployment was one of the team's in the quarter (the lead time population)")
             .column("deployments_with_incident", "Numerator of change_failure_rate: the quarter's successful production deployments linked to at least one incident")
             .column("incidents_resolved", "Incidents of the team resolved in the quarter (the time to restore population)")

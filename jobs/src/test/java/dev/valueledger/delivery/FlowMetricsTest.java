@@ -1,6 +1,7 @@
 package dev.valueledger.delivery;
 
 import dev.valueledger.ingest.Source;
+import dev.valueledger.pipeline.Quarter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,11 @@ class FlowMetricsTest extends DeliveryTestBase {
      * never started; one done just after the quarter in UTC, one before it, one still open.
      */
     private Dataset<Row> lifecycle() {
-        Dataset<Row> items = silver(Source.WORK_ITEMS,
+        return ItemLifecycle.of(FlowItemTypes.flowItems(items(), empty(Source.EPICS), TEST_CONFIG), transitions(), TEST_CONFIG);
+    }
+
+    private Dataset<Row> items() {
+        return silver(Source.WORK_ITEMS,
                 item("F-1", "Story", null, "T1", "Done", null, 3.0, List.of()),
                 item("F-2", "Bug", null, "T1", "Done", null, null, List.of()),
                 item("F-3", "Story", null, "T1", "Done", null, 5.0, List.of("tech-debt")),
@@ -27,7 +32,10 @@ class FlowMetricsTest extends DeliveryTestBase {
                 item("F-6", "Story", null, "T1", "Done", null, 8.0, List.of()),
                 item("F-7", "Story", null, "T1", "Done", null, 13.0, List.of()),
                 item("F-8", "Story", null, "T1", "In Progress", null, null, List.of()));
-        Dataset<Row> transitions = silver(Source.WORK_ITEM_TRANSITIONS,
+    }
+
+    private Dataset<Row> transitions() {
+        return silver(Source.WORK_ITEM_TRANSITIONS,
                 // 1 day, all active
                 transition("F-1", "To Do", "In Progress", "2025-01-10T00:00:00Z"),
                 transition("F-1", "In Progress", "Done", "2025-01-11T00:00:00Z"),
@@ -51,7 +59,6 @@ class FlowMetricsTest extends DeliveryTestBase {
                 transition("F-7", "In Progress", "Done", "2024-12-20T00:00:00Z"),
                 // open since March 1st
                 transition("F-8", "To Do", "In Progress", "2025-03-01T00:00:00Z"));
-        return ItemLifecycle.of(FlowItemTypes.flowItems(items, empty(Source.EPICS), TEST_CONFIG), transitions, TEST_CONFIG);
     }
 
     @Test
@@ -80,6 +87,37 @@ class FlowMetricsTest extends DeliveryTestBase {
         // day counts in Q1: F-1 Jan 10 (1), F-2 0 (done at Jan 1 00:00), F-3 Feb 1-4 (4), F-4 Mar 21-30 (10),
         // F-6 Mar 30-31 (2), F-8 Mar 1-31 (31): 48 / 90 days
         assertEquals(48.0 / 90.0, t1.<Double>getAs("flow_load"), EPS);
+    }
+
+    /** run --all: several quarters in one call, each item in the quarter of its UTC done time. */
+    @Test
+    void severalQuartersAreComputedInOneCall() {
+        Dataset<Row> teams = silver(Source.TEAMS, team("T1"));
+        DeliveryTables t = Delivery.compute(new DeliveryInputs(teams, empty(Source.EPICS), items(), transitions(),
+                empty(Source.PULL_REQUESTS), empty(Source.DEPLOYMENTS), empty(Source.INCIDENTS)), TEST_CONFIG,
+                List.of(Quarter.parse("2024-Q4", 1), Q1_2025, Quarter.parse("2025-Q2", 1)));
+        Map<String, Row> out = byKey(t.teamFlowQuarter(), "quarter");
+        assertEquals(3, out.size());
+        // 2024-Q4 (92 days): F-7 alone, Dec 1 -> Dec 20, 19 days, 13 points. Load: F-7 on Dec 1..19
+        // (on Dec 19 it is not done before the next midnight, Dec 20 00:00) and F-2 on Dec 30, 31: 21 / 92
+        Row q4 = out.get("2024-Q4");
+        assertEquals(1L, q4.<Long>getAs("flow_velocity"));
+        assertEquals(19.0, q4.<Double>getAs("flow_time_p50_days"), EPS);
+        assertEquals(13.0, q4.<Double>getAs("story_points_done"), EPS);
+        assertEquals(21.0 / 92.0, q4.<Double>getAs("flow_load"), EPS);
+        // 2025-Q1 as in teamQuarterFlowMetrics
+        assertEquals(5L, out.get("2025-Q1").<Long>getAs("flow_velocity"));
+        assertEquals(48.0 / 90.0, out.get("2025-Q1").<Double>getAs("flow_load"), EPS);
+        // 2025-Q2 (91 days): F-6, Mar 30 00:00 -> Apr 1 01:30 UTC = 2.0625 days, all active; load: F-8 every
+        // day (91), F-6 none (done before Apr 2 00:00): 91 / 91
+        Row q2 = out.get("2025-Q2");
+        assertEquals(1L, q2.<Long>getAs("flow_velocity"));
+        assertEquals(2.0625, q2.<Double>getAs("flow_time_p50_days"), EPS);
+        assertEquals(1.0, q2.<Double>getAs("flow_efficiency"), EPS);
+        assertEquals(1.0, q2.<Double>getAs("flow_load"), EPS);
+        // the team x quarter tables are partitioned by quarter, so a run replaces only its quarters
+        assertEquals(List.of("quarter"), FlowMetrics.SPEC.partitionBy());
+        assertEquals(List.of("quarter"), DoraMetrics.SPEC.partitionBy());
     }
 
     @Test
