@@ -51,9 +51,9 @@ public final class Benchmark {
         }
     }
 
-    /** One stage of one run (or the medians over runs): wall time, records read and written by its tasks, shuffle. */
+    /** One stage of one run (or the medians over runs): wall time, records read and written by its tasks, shuffle, Spark jobs and tasks. */
     public record StageFigures(String stage, double wallSeconds, long rowsIn, long rowsOut, double rowsPerSecond,
-                               long shuffleReadBytes, long shuffleWriteBytes, long tasks) { }
+                               long shuffleReadBytes, long shuffleWriteBytes, long tasks, long jobs) { }
 
     /** One run (or the medians over runs). */
     public record RunFigures(String runId, double wallSeconds, long peakHeapBytes, long inputRecords, long rowsIn,
@@ -136,7 +136,7 @@ public final class Benchmark {
             double seconds = nanos.get(e.getKey())[0] / 1e9;
             TaskTotals.Totals t = e.getValue();
             stages.add(new StageFigures(e.getKey(), seconds, t.recordsRead(), t.recordsWritten(), perSecond(t.recordsRead(), seconds),
-                    t.shuffleReadBytes(), t.shuffleWriteBytes(), t.tasks()));
+                    t.shuffleReadBytes(), t.shuffleWriteBytes(), t.tasks(), t.jobs()));
         }
         TaskTotals.Totals all = sums.values().stream().reduce(TaskTotals.Totals.NONE, TaskTotals.Totals::plus);
         return new RunFigures(r.runId(), wall, peak, r.ingest().rowsRead(), all.recordsRead(), all.recordsWritten(),
@@ -152,7 +152,8 @@ public final class Benchmark {
             stages.add(new StageFigures(first.stage(), median(same, StageFigures::wallSeconds),
                     Math.round(median(same, StageFigures::rowsIn)), Math.round(median(same, StageFigures::rowsOut)),
                     median(same, StageFigures::rowsPerSecond), Math.round(median(same, StageFigures::shuffleReadBytes)),
-                    Math.round(median(same, StageFigures::shuffleWriteBytes)), Math.round(median(same, StageFigures::tasks))));
+                    Math.round(median(same, StageFigures::shuffleWriteBytes)), Math.round(median(same, StageFigures::tasks)),
+                    Math.round(median(same, StageFigures::jobs))));
         }
         return new RunFigures("median", median(runs, RunFigures::wallSeconds), Math.round(median(runs, RunFigures::peakHeapBytes)),
                 Math.round(median(runs, RunFigures::inputRecords)), Math.round(median(runs, RunFigures::rowsIn)),
@@ -221,10 +222,11 @@ public final class Benchmark {
         b.append(String.format(Locale.ROOT, "scale %s, %d run(s), median %.1f s end to end, peak heap %,d MiB, %,d input records"
                         + " (%d cores, %,d MiB memory, %s)%n", scaleLabel(s.scale()), s.runs(), m.wallSeconds(),
                 m.peakHeapBytes() >> 20, m.inputRecords(), s.machine().cores(), s.machine().memoryBytes() >> 20, s.machine().master()));
-        b.append(String.format(Locale.ROOT, "  %-10s %9s %13s %13s %12s %12s%n", "stage", "wall s", "rows in", "rows out", "rows/s", "shuffle MiB"));
+        b.append(String.format(Locale.ROOT, "  %-10s %9s %13s %13s %12s %12s %6s%n", "stage", "wall s", "rows in", "rows out", "rows/s",
+                "shuffle MiB", "jobs"));
         for (StageFigures st : m.stages()) {
-            b.append(String.format(Locale.ROOT, "  %-10s %9.2f %,13d %,13d %,12.0f %12.1f%n", st.stage(), st.wallSeconds(), st.rowsIn(),
-                    st.rowsOut(), st.rowsPerSecond(), (st.shuffleReadBytes() + st.shuffleWriteBytes()) / 1048576.0));
+            b.append(String.format(Locale.ROOT, "  %-10s %9.2f %,13d %,13d %,12.0f %12.1f %6d%n", st.stage(), st.wallSeconds(), st.rowsIn(),
+                    st.rowsOut(), st.rowsPerSecond(), (st.shuffleReadBytes() + st.shuffleWriteBytes()) / 1048576.0, st.jobs()));
         }
         b.append("figures in ").append(s.json()).append("; every run appended to ").append(s.csv());
         return b.toString();

@@ -13,17 +13,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sums the task metrics of every Spark stage by the job group its job ran under (records read and
- * written, shuffle bytes, tasks), so a benchmark can tell what each pipeline stage cost.
+ * written, shuffle bytes, tasks) and counts the jobs, so a benchmark can tell what each pipeline
+ * stage cost.
  */
 final class TaskTotals extends SparkListener {
 
     /** What the tasks of one job group did, summed. */
-    record Totals(long recordsRead, long recordsWritten, long shuffleReadBytes, long shuffleWriteBytes, long tasks) {
-        static final Totals NONE = new Totals(0, 0, 0, 0, 0);
+    record Totals(long recordsRead, long recordsWritten, long shuffleReadBytes, long shuffleWriteBytes, long tasks, long jobs) {
+        static final Totals NONE = new Totals(0, 0, 0, 0, 0, 0);
 
         Totals plus(Totals o) {
             return new Totals(recordsRead + o.recordsRead, recordsWritten + o.recordsWritten,
-                    shuffleReadBytes + o.shuffleReadBytes, shuffleWriteBytes + o.shuffleWriteBytes, tasks + o.tasks);
+                    shuffleReadBytes + o.shuffleReadBytes, shuffleWriteBytes + o.shuffleWriteBytes, tasks + o.tasks, jobs + o.jobs);
         }
     }
 
@@ -41,6 +42,7 @@ final class TaskTotals extends SparkListener {
         for (StageInfo s : scala.collection.JavaConverters.seqAsJavaList(job.stageInfos())) {
             groupOfStage.putIfAbsent(s.stageId(), group);
         }
+        byGroup.merge(group, new Totals(0, 0, 0, 0, 0, 1), Totals::plus);
     }
 
     @Override
@@ -51,7 +53,7 @@ final class TaskTotals extends SparkListener {
             return;
         }
         Totals t = new Totals(m.inputMetrics().recordsRead(), m.outputMetrics().recordsWritten(),
-                m.shuffleReadMetrics().totalBytesRead(), m.shuffleWriteMetrics().bytesWritten(), 1);
+                m.shuffleReadMetrics().totalBytesRead(), m.shuffleWriteMetrics().bytesWritten(), 1, 0);
         byGroup.merge(group, t, Totals::plus);
     }
 

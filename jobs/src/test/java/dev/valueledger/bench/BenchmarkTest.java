@@ -44,7 +44,7 @@ class BenchmarkTest extends SparkTestBase {
         assertEquals(expected, stages.stream().filter(expected::contains).toList());
         for (JsonNode st : m.path("stages")) {
             assertTrue(st.path("wall_seconds").asDouble() > 0, st.toString());
-            for (String f : List.of("rows_in", "rows_out", "rows_per_second", "shuffle_read_bytes", "shuffle_write_bytes", "tasks")) {
+            for (String f : List.of("rows_in", "rows_out", "rows_per_second", "shuffle_read_bytes", "shuffle_write_bytes", "tasks", "jobs")) {
                 assertTrue(st.has(f), f + " missing in " + st);
             }
         }
@@ -53,6 +53,9 @@ class BenchmarkTest extends SparkTestBase {
         assertTrue(bronze.path("rows_in").asLong() >= j.path("median").path("input_records").asLong(), bronze.toString());
         assertTrue(bronze.path("rows_out").asLong() >= j.path("median").path("input_records").asLong(), bronze.toString());
         assertTrue(stage(m, "delivery").path("rows_out").asLong() > 0);
+        // every stretch that writes a table runs Spark jobs, and each job has at least one task
+        assertTrue(stage(m, "delivery").path("jobs").asLong() > 0, stage(m, "delivery").toString());
+        assertTrue(stage(m, "delivery").path("tasks").asLong() >= stage(m, "delivery").path("jobs").asLong());
         assertTrue(stage(m, "revenue").path("shuffle_write_bytes").asLong() > 0);
 
         List<String> csv = Files.readAllLines(tmp.resolve("bench-results.csv"));
