@@ -4,10 +4,10 @@ import dev.valueledger.config.AppConfig;
 import dev.valueledger.pipeline.Quarter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** Computes every delivery table: as-of dimensions, Epic delivery and traceability links, and the team × quarter Flow and DORA tables (CONTRACT §2 Flow Framework, DORA; §3). */
 public final class Delivery {
@@ -22,14 +22,22 @@ public final class Delivery {
     /**
      * As-of tables plus the team × quarter tables of every given quarter (one row per team and
      * quarter). The item lifecycle, pull-request delivery and incident links feed every table and
-     * quarter, so they are computed once and kept: one row per item, pull request or incident.
+     * quarter: one row per item, pull request or incident, worth computing once.
      */
     public static DeliveryTables compute(DeliveryInputs in, AppConfig cfg, List<Quarter> quarters) {
-        Dataset<Row> flowItems = FlowItemTypes.flowItems(in.workItems(), in.epics(), cfg).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> lifecycle = ItemLifecycle.of(flowItems, in.transitions(), cfg).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> pullRequestDelivery = PullRequestDelivery.of(PullRequestLinks.of(in.pullRequests()), in.deployments(), cfg)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> incidentLinks = IncidentLinks.of(in.incidents(), in.deployments(), cfg).persist(StorageLevel.MEMORY_AND_DISK());
+        return compute(in, cfg, quarters, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #compute(DeliveryInputs, AppConfig, List)}; {@code reuse} materialises the
+     * intermediates every table reads (flow items, item lifecycle, pull-request delivery, incident
+     * links), so the caller decides how: the pipeline computes each once and cuts its lineage.
+     */
+    public static DeliveryTables compute(DeliveryInputs in, AppConfig cfg, List<Quarter> quarters, UnaryOperator<Dataset<Row>> reuse) {
+        Dataset<Row> flowItems = reuse.apply(FlowItemTypes.flowItems(in.workItems(), in.epics(), cfg));
+        Dataset<Row> lifecycle = reuse.apply(ItemLifecycle.of(flowItems, in.transitions(), cfg));
+        Dataset<Row> pullRequestDelivery = reuse.apply(PullRequestDelivery.of(PullRequestLinks.of(in.pullRequests()), in.deployments(), cfg));
+        Dataset<Row> incidentLinks = reuse.apply(IncidentLinks.of(in.incidents(), in.deployments(), cfg));
         Dataset<Row> release = EpicRelease.of(in.epics(), flowItems, pullRequestDelivery);
         Dataset<Row> dimTeam = TeamDimension.of(in.teams());
         return new DeliveryTables(

@@ -75,7 +75,12 @@ public final class ActiveItemDays {
      * active_days (DOUBLE, fractional days): the {@link #segments} summed per item and month.
      */
     public static Dataset<Row> compute(Dataset<Row> workItems, Dataset<Row> transitions, AppConfig cfg, Instant asOf) {
-        return segments(workItems, transitions, cfg, asOf)
+        return ofSegments(segments(workItems, transitions, cfg, asOf));
+    }
+
+    /** {@link #compute} from {@link #segments} already computed. */
+    public static Dataset<Row> ofSegments(Dataset<Row> segments) {
+        return segments
                 .groupBy(col("item_key"), col("team_id"), col("epic_key"), col("type"), col("labels"), col("month"))
                 .agg(sum(col("active_micros")).as("active_micros"))
                 .withColumn("active_days", col("active_micros").divide(MICROS_PER_DAY));

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The finance tables of the run's quarters from silver and the revenue, delivery and impact tables, in the order they depend on each other (CONTRACT §2 Cost, ROI, Attributed MRR; §3 epic_cost_monthly, epic_roi, team_value_quarter, revenue_reconciliation). */
 public final class Finance {
@@ -47,16 +48,26 @@ public final class Finance {
     private Finance() { }
 
     public static Tables compute(Inputs in, AppConfig cfg, List<Quarter> quarters) {
+        return compute(in, cfg, quarters, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #compute(Inputs, AppConfig, List)}; {@code reuse} materialises the intermediates that
+     * several tables read (item segments, cost, credit, ROI), so the caller decides how: the pipeline
+     * computes each once and cuts its lineage, a test may pass them through.
+     */
+    public static Tables compute(Inputs in, AppConfig cfg, List<Quarter> quarters, UnaryOperator<Dataset<Row>> reuse) {
         Quarter last = quarters.get(quarters.size() - 1);
         // Work still in progress is costed up to the end of the last quarter the run covers.
         java.time.Instant asOf = last.end().atStartOfDay(ZoneOffset.UTC).toInstant();
-        Dataset<Row> segments = ActiveItemDays.segments(in.workItems(), in.transitions(), cfg, asOf);
-        Dataset<Row> itemDays = ActiveItemDays.compute(in.workItems(), in.transitions(), cfg, asOf);
+        Dataset<Row> segments = reuse.apply(ActiveItemDays.segments(in.workItems(), in.transitions(), cfg, asOf));
+        Dataset<Row> itemDays = ActiveItemDays.ofSegments(segments);
         Dataset<Row> policy = Capitalisation.policy(in.dimEpic(), in.workItems(), in.transitions(), cfg);
-        Dataset<Row> cost = EpicCost.compute(segments, in.teamCosts(), in.fxRates(), policy, cfg);
+        Dataset<Row> cost = reuse.apply(EpicCost.compute(segments, in.teamCosts(), in.fxRates(), policy, cfg));
 
-        AttributionCredit.Result credit = AttributionCredit.apply(in.epicImpact(), in.adoptions(), in.movementsAccount(), cfg);
-        Dataset<Row> roi = EpicRoi.compute(cost, credit.impact(), in.dimEpic(), quarters, cfg);
+        AttributionCredit.Result applied = AttributionCredit.apply(in.epicImpact(), in.adoptions(), in.movementsAccount(), cfg);
+        AttributionCredit.Result credit = new AttributionCredit.Result(reuse.apply(applied.impact()), reuse.apply(applied.quarters()));
+        Dataset<Row> roi = reuse.apply(EpicRoi.compute(cost, credit.impact(), in.dimEpic(), quarters, cfg));
         Dataset<Row> team = TeamValueQuarter.compute(cost, itemDays, in.dimEpic(), roi, in.okrAttainment(), quarters, cfg);
         Dataset<Row> reconciliation = RevenueReconciliation.compute(in.movementsMonthly(), in.contributions(),
                 in.accountMrr(), in.oneTime(), in.invoiceTotals(), credit.quarters(), quarters, cfg);

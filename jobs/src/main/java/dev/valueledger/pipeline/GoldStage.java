@@ -133,7 +133,7 @@ public final class GoldStage {
         DeliveryInputs in = new DeliveryInputs(silver(Source.TEAMS), silver(Source.EPICS), silver(Source.WORK_ITEMS),
                 silver(Source.WORK_ITEM_TRANSITIONS), silver(Source.PULL_REQUESTS), silver(Source.DEPLOYMENTS),
                 silver(Source.INCIDENTS));
-        DeliveryTables t = Delivery.compute(in, ctx.cfg(), quarters);
+        DeliveryTables t = Delivery.compute(in, ctx.cfg(), quarters, this::keep);
         checks.add(DataQuality.unmappedStatuses(t.unmappedStatuses()));
         write(Map.of(TeamDimension.SPEC, t.dimTeam(), EpicDimension.SPEC, t.dimEpic(), EpicDelivery.SPEC, t.epicDelivery(),
                 IncidentLinks.SPEC, t.incidentLinks(), PullRequestDelivery.SPEC, t.pullRequestDelivery(),
@@ -196,7 +196,7 @@ public final class GoldStage {
                 silver(Source.TEAM_COSTS), fx, dimEpic, impact, adoptions, revenue.movementsAccount(),
                 revenue.movementsMonthly(), revenue.contributions(), revenue.accountMrr(),
                 OneTimeRevenue.monthly(invoiceLines, fx, ctx.cfg()), InvoiceTotals.monthly(invoiceLines, fx, ctx.cfg()),
-                okrAttainment), ctx.cfg(), quarters);
+                okrAttainment), ctx.cfg(), quarters, this::keep);
         write(Map.of(EpicCost.TABLE, t.epicCostMonthly(), EpicImpact.EPIC_IMPACT, t.epicImpact(), EpicRoi.TABLE, t.epicRoi(),
                 TeamValueQuarter.TABLE, t.teamValueQuarter(), RevenueReconciliation.TABLE, t.revenueReconciliation()));
         checks.add(DataQuality.reconciliation(gold(RevenueReconciliation.TABLE)));
