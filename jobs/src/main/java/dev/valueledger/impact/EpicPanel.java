@@ -61,8 +61,13 @@ public final class EpicPanel {
         Column estimable = col("cohort").gt(first).and(col("cohort").leq(last));
         Dataset<Row> epics = adopted.filter(estimable).groupBy("epic_key").agg(max("itt").as("itt"));
 
+        // An account is a customer from its first month with MRR > 0 (churned ones stay customers,
+        // with zeros). Before that its MRR is 0 because it was not there, and its entry, a jump of its
+        // whole price, would read as an effect or a pre-trend: adopters are customers before they
+        // adopt, so all their entries fall before their cohort (issue 4 truth study).
         Dataset<Row> accounts = monthly.groupBy("account_id")
-                .agg(map_from_entries(collect_list(struct(col("p"), struct(col("mrr"), col("active"))))).as("ys"))
+                .agg(map_from_entries(collect_list(struct(col("p"), struct(col("mrr"), col("active"))))).as("ys"),
+                        min(when(col("mrr").gt(0), col("p"))).as("entered"))
                 .join(adopted.groupBy("account_id").agg(collect_list(struct(col("epic_key"), col("cohort"))).as("adopted")),
                         Cols.seq(List.of("account_id")), "left");
 
@@ -81,7 +86,8 @@ public final class EpicPanel {
                 .drop("e");
 
         Column treated = col("cohort").equalTo(col("g"));
-        Column comparisonWith = col("epic_key").equalTo(col("cell_epic")).and(treated
+        // Only customers at the base month take part in a comparison of (base, t), treated or control.
+        Column comparisonWith = col("epic_key").equalTo(col("cell_epic")).and(col("entered").leq(col("base"))).and(treated
                 .or(control.isControl(col("cohort"), col("g"), col("t")).and(cleanControl(a.cleanControlMonths()))));
         Column ys = col("ys");
         Dataset<Row> comparisons = assignment.join(accounts, "account_id").join(broadcast(cells), comparisonWith)

@@ -120,6 +120,27 @@ class EpicImpactTest extends SparkTestBase {
         EpicImpact.EPIC_IMPACT.conform(r.impact().withColumn("run_id", org.apache.spark.sql.functions.lit("x")));
     }
 
+    /**
+     * n1 becomes a customer in April at 1,000 a month (0 before, not active). Every cell's base month
+     * is March or earlier (cohort 4's post cells compare with March), so n1 never takes part: without
+     * that rule its entry would add 1,000 to the controls' change in cohort 4's April and May cells.
+     */
+    @Test
+    void anAccountTakesPartOnlyOnceItIsACustomer() {
+        List<Object[]> joiner = new ArrayList<>();
+        for (int m = 1; m <= 6; m++) {
+            joiner.add(row("n1", String.format("2024-%02d", m), new BigDecimal(m >= 4 ? 1000 : 0).setScale(2), m >= 4 ? 1 : 0));
+        }
+        Dataset<Row> panel = monthly(constantEffectPanel()).unionByName(df(ACCOUNT_MONTHLY, joiner.toArray(new Object[0][])));
+        EpicImpact.Result r = EpicImpact.compute(panel, e1Adoptions(), config(Map.of()), Q);
+        Row mrr = only(r.impact().filter(col("outcome").equalTo("mrr")));
+        assertEquals(50.0, (double) mrr.getAs("estimate"), 1e-9);
+        assertEquals(6L, (long) mrr.getAs("n_control"), "c1..c4, t3, t4; not n1");
+        assertEquals(true, mrr.getAs("pre_trend_ok"));
+        Row active = only(r.impact().filter(col("outcome").equalTo("active")));
+        assertEquals(0.0, (double) active.getAs("estimate"), 1e-12, "n1's start of activity is no effect either");
+    }
+
     @Test
     void noEffectIsInconclusiveAndTheBootstrapIsDeterministic() {
         // March only: t1 +5, t2 -5, c1 +3, c2 -3; everyone flat at 100 otherwise. Every ATT is 0,
