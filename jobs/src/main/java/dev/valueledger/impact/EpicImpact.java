@@ -111,7 +111,9 @@ public final class EpicImpact {
         // The estimates feed both the event study and the impact table, and their plan (panel,
         // cells, influence, bootstrap) is deep: computing them once and cutting the lineage keeps
         // every later query small and stops the bootstrap from running once per consumer.
-        Dataset<Row> estimates = estimates(cellStats, influence, assignment, a, q).localCheckpoint();
+        Estimates est = estimates(cellStats, influence, assignment, a, q);
+        Dataset<Row> estimates = est.rows().localCheckpoint();
+        est.unitInfluence().unpersist();
         Dataset<Row> eventStudy = estimates.filter(col("agg").startsWith("dynamic:"))
                 .select("quarter", "epic_key", "outcome", "event_month", "estimate", "std_error", "ci_low", "ci_high");
         Dataset<Row> impact = impactTable(estimates, eventStudy, comparisons, epics, cfg, control).localCheckpoint();
@@ -128,7 +130,9 @@ public final class EpicImpact {
      * The Epic's effect (id {@value #EFFECT}) and its event-study months per Epic and outcome:
      * epic_key, outcome, agg, event_month, estimate, std_error, ci_low, ci_high, quarter.
      */
-    private static Dataset<Row> estimates(Dataset<Row> cellStats, Dataset<Row> influence, Dataset<Row> assignment,
+    private record Estimates(Dataset<Row> rows, Dataset<Row> unitInfluence) { }
+
+    private static Estimates estimates(Dataset<Row> cellStats, Dataset<Row> influence, Dataset<Row> assignment,
                                           AppConfig.Attribution a, Quarter q) {
         SparkSession spark = cellStats.sparkSession();
         // Per Epic and outcome the effect and the event study as functionals of its cells
@@ -163,7 +167,8 @@ public final class EpicImpact {
         Dataset<Row> unitCohorts = assignment.select(col("epic_key"), col("account_id").as("unit"), col("cohort"))
                 .crossJoin(spark.createDataFrame(List.of(RowFactory.create("mrr"), RowFactory.create("active")),
                         new StructType().add("outcome", DataTypes.StringType)));
-        Dataset<Row> unitInfluence = Aggregation.unitInfluence(spark, influence, unitCohorts, keySchema, functionals, nUnits);
+        // The bootstrap reads the influences for its key values and then for the draws.
+        Dataset<Row> unitInfluence = Aggregation.unitInfluence(spark, influence, unitCohorts, keySchema, functionals, nUnits).cache();
         List<String> perAggregate = List.of("epic_key", "outcome", "agg");
         // Without draws configured the analytic standard error stands in for the bootstrap.
         Dataset<Row> se = a.bootstrapSamples() > 0
@@ -181,7 +186,7 @@ public final class EpicImpact {
                 .withColumn("ci_high", col("estimate").plus(col("std_error").multiply(z)))
                 .withColumn("quarter", lit(q.label()))
                 .cache();
-        return estimates;
+        return new Estimates(estimates, unitInfluence);
     }
 
     /** One epic_impact row per Epic and outcome: counts, pre-trend check, verdict and attributed MRR. */
