@@ -111,9 +111,7 @@ public final class EpicImpact {
         // The estimates feed both the event study and the impact table, and their plan (panel,
         // cells, influence, bootstrap) is deep: computing them once and cutting the lineage keeps
         // every later query small and stops the bootstrap from running once per consumer.
-        Estimates est = estimates(cellStats, influence, assignment, a, q);
-        Dataset<Row> estimates = est.rows().localCheckpoint();
-        est.unitInfluence().unpersist();
+        Dataset<Row> estimates = estimates(cellStats, influence, assignment, a, q).localCheckpoint();
         Dataset<Row> eventStudy = estimates.filter(col("agg").startsWith("dynamic:"))
                 .select("quarter", "epic_key", "outcome", "event_month", "estimate", "std_error", "ci_low", "ci_high");
         Dataset<Row> impact = impactTable(estimates, eventStudy, comparisons, epics, cfg, control).localCheckpoint();
@@ -130,9 +128,7 @@ public final class EpicImpact {
      * The Epic's effect (id {@value #EFFECT}) and its event-study months per Epic and outcome:
      * epic_key, outcome, agg, event_month, estimate, std_error, ci_low, ci_high, quarter.
      */
-    private record Estimates(Dataset<Row> rows, Dataset<Row> unitInfluence) { }
-
-    private static Estimates estimates(Dataset<Row> cellStats, Dataset<Row> influence, Dataset<Row> assignment,
+    private static Dataset<Row> estimates(Dataset<Row> cellStats, Dataset<Row> influence, Dataset<Row> assignment,
                                           AppConfig.Attribution a, Quarter q) {
         SparkSession spark = cellStats.sparkSession();
         // Per Epic and outcome the effect and the event study as functionals of its cells
@@ -167,13 +163,13 @@ public final class EpicImpact {
         Dataset<Row> unitCohorts = assignment.select(col("epic_key"), col("account_id").as("unit"), col("cohort"))
                 .crossJoin(spark.createDataFrame(List.of(RowFactory.create("mrr"), RowFactory.create("active")),
                         new StructType().add("outcome", DataTypes.StringType)));
-        // The bootstrap reads the influences for its key values and then for the draws.
-        Dataset<Row> unitInfluence = Aggregation.unitInfluence(spark, influence, unitCohorts, keySchema, functionals, nUnits).cache();
+        Dataset<Row> unitInfluence = Aggregation.unitInfluence(spark, influence, unitCohorts, keySchema, functionals, nUnits);
         List<String> perAggregate = List.of("epic_key", "outcome", "agg");
         // Without draws configured the analytic standard error stands in for the bootstrap.
         Dataset<Row> se = a.bootstrapSamples() > 0
-                ? MultiplierBootstrap.standardErrors(unitInfluence, List.of("epic_key"), List.of("outcome", "agg"),
-                        a.bootstrapSamples(), a.bootstrapSeed())
+                ? MultiplierBootstrap.standardErrors(unitInfluence, List.of("epic_key"),
+                        cellsByKey.keySet().stream().map(k -> k.get(0)).distinct().map(RowFactory::create).toList(),
+                        List.of("outcome", "agg"), a.bootstrapSamples(), a.bootstrapSeed())
                 : Aggregation.analyticSe(unitInfluence, KEYS).withColumnRenamed("se", "std_error");
 
         double z = new NormalDistribution().inverseCumulativeProbability(0.5 + a.confidenceLevel() / 2);
@@ -186,7 +182,7 @@ public final class EpicImpact {
                 .withColumn("ci_high", col("estimate").plus(col("std_error").multiply(z)))
                 .withColumn("quarter", lit(q.label()))
                 .cache();
-        return new Estimates(estimates, unitInfluence);
+        return estimates;
     }
 
     /** One epic_impact row per Epic and outcome: counts, pre-trend check, verdict and attributed MRR. */

@@ -41,8 +41,7 @@ public final class MultiplierBootstrap {
     private MultiplierBootstrap() { }
 
     /**
-     * @param unitInfluence the key columns, {@code unit} and {@code psi} (variance = sum psi^2); read
-     *                      three times (the key values, then the draws), so worth caching
+     * @param unitInfluence the key columns, {@code unit} and {@code psi} (variance = sum psi^2)
      * @param rowKeys       key columns whose values are many (e.g. epic_key)
      * @param columnKeys    key columns with few values in all (e.g. outcome, agg): the aggregates of
      *                      one row key ride as columns of one row per unit and draw, which cuts the
@@ -51,6 +50,20 @@ public final class MultiplierBootstrap {
      */
     public static Dataset<Row> standardErrors(Dataset<Row> unitInfluence, List<String> rowKeys, List<String> columnKeys,
                                               int draws, long seed) {
+        List<Row> rowValues = rowKeys.isEmpty() ? List.of(RowFactory.create())
+                : unitInfluence.select(Cols.of(rowKeys)).distinct().collectAsList();
+        return standardErrors(unitInfluence, rowKeys, rowValues, columnKeys, draws, seed);
+    }
+
+    /**
+     * As {@link #standardErrors(Dataset, List, List, int, long)} when the caller already knows the
+     * row keys' values (an Epic list on the driver), which spares a pass over the influences.
+     *
+     * @param rowValues every value (tuple of {@code rowKeys}) present in {@code unitInfluence}; values
+     *                  not listed drop out
+     */
+    public static Dataset<Row> standardErrors(Dataset<Row> unitInfluence, List<String> rowKeys, List<Row> rowValues,
+                                              List<String> columnKeys, int draws, long seed) {
         SparkSession spark = unitInfluence.sparkSession();
         List<Row> columnValues = unitInfluence.select(Cols.of(columnKeys)).distinct().collectAsList();
         if (columnValues.isEmpty()) {
@@ -72,9 +85,7 @@ public final class MultiplierBootstrap {
         // The draws are summed per row key and draw: an integer row index instead of the key
         // values (strings such as epic_key) makes that aggregation's hashing and key comparisons
         // cheap; it is attached after the pivot, so the units are summed in the same order as before.
-        Dataset<Row> rowTable = index(spark, unitInfluence, rowKeys,
-                rowKeys.isEmpty() ? List.of(RowFactory.create()) : unitInfluence.select(Cols.of(rowKeys)).distinct().collectAsList(),
-                "row");
+        Dataset<Row> rowTable = index(spark, unitInfluence, rowKeys, rowValues, "row");
 
         List<String> perUnit = new ArrayList<>(rowKeys);
         perUnit.add("unit");
