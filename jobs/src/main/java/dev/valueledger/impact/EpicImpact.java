@@ -167,8 +167,9 @@ public final class EpicImpact {
         List<String> perAggregate = List.of("epic_key", "outcome", "agg");
         // Without draws configured the analytic standard error stands in for the bootstrap.
         Dataset<Row> se = a.bootstrapSamples() > 0
-                ? MultiplierBootstrap.standardErrors(unitInfluence, List.of("epic_key"), List.of("outcome", "agg"),
-                        a.bootstrapSamples(), a.bootstrapSeed())
+                ? MultiplierBootstrap.standardErrors(unitInfluence, List.of("epic_key"),
+                        cellsByKey.keySet().stream().map(k -> k.get(0)).distinct().map(RowFactory::create).toList(),
+                        List.of("outcome", "agg"), a.bootstrapSamples(), a.bootstrapSeed())
                 : Aggregation.analyticSe(unitInfluence, KEYS).withColumnRenamed("se", "std_error");
 
         double z = new NormalDistribution().inverseCumulativeProbability(0.5 + a.confidenceLevel() / 2);

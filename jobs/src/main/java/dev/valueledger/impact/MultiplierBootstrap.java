@@ -15,6 +15,7 @@ import java.util.List;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -49,6 +50,20 @@ public final class MultiplierBootstrap {
      */
     public static Dataset<Row> standardErrors(Dataset<Row> unitInfluence, List<String> rowKeys, List<String> columnKeys,
                                               int draws, long seed) {
+        List<Row> rowValues = rowKeys.isEmpty() ? List.of(RowFactory.create())
+                : unitInfluence.select(Cols.of(rowKeys)).distinct().collectAsList();
+        return standardErrors(unitInfluence, rowKeys, rowValues, columnKeys, draws, seed);
+    }
+
+    /**
+     * As {@link #standardErrors(Dataset, List, List, int, long)} when the caller already knows the
+     * row keys' values (an Epic list on the driver), which spares a pass over the influences.
+     *
+     * @param rowValues every value (tuple of {@code rowKeys}) present in {@code unitInfluence}; values
+     *                  not listed drop out
+     */
+    public static Dataset<Row> standardErrors(Dataset<Row> unitInfluence, List<String> rowKeys, List<Row> rowValues,
+                                              List<String> columnKeys, int draws, long seed) {
         SparkSession spark = unitInfluence.sparkSession();
         List<Row> columnValues = unitInfluence.select(Cols.of(columnKeys)).distinct().collectAsList();
         if (columnValues.isEmpty()) {
@@ -62,48 +77,62 @@ public final class MultiplierBootstrap {
             }
             return spark.createDataFrame(List.of(), none.add("std_error", DataTypes.DoubleType, true));
         }
-        List<Row> slotRows = new ArrayList<>();
+        Dataset<Row> slotTable = index(spark, unitInfluence, columnKeys, columnValues, "slot");
         List<Object> slots = new ArrayList<>();
-        StructType slotSchema = new StructType();
-        for (String k : columnKeys) {
-            slotSchema = slotSchema.add(unitInfluence.schema().apply(k));
-        }
-        slotSchema = slotSchema.add("slot", DataTypes.IntegerType, false);
         for (int i = 0; i < columnValues.size(); i++) {
-            Object[] v = new Object[columnKeys.size() + 1];
-            for (int j = 0; j < columnKeys.size(); j++) {
-                v[j] = columnValues.get(i).get(j);
-            }
-            v[columnKeys.size()] = i;
-            slotRows.add(RowFactory.create(v));
             slots.add(i);
         }
-        Dataset<Row> slotTable = spark.createDataFrame(slotRows, slotSchema);
+        // The draws are summed per row key and draw: an integer row index instead of the key
+        // values (strings such as epic_key) makes that aggregation's hashing and key comparisons
+        // cheap; it is attached after the pivot, so the units are summed in the same order as before.
+        Dataset<Row> rowTable = index(spark, unitInfluence, rowKeys, rowValues, "row");
 
         List<String> perUnit = new ArrayList<>(rowKeys);
         perUnit.add("unit");
         Dataset<Row> wide = unitInfluence.join(broadcast(slotTable), Cols.seq(columnKeys))
                 .groupBy(Cols.of(perUnit)).pivot("slot", slots).agg(sum("psi"));
+        Column[] slotColumns = slots.stream().map(i -> col(i.toString())).toArray(Column[]::new);
+        Dataset<Row> compact = (rowKeys.isEmpty() ? wide.withColumn("row", lit(0))
+                : wide.join(broadcast(rowTable), Cols.seq(rowKeys)))
+                .select(Cols.plus(new Column[] {col("row"), col("unit")}, slotColumns));
 
         Column xi = when(pmod(xxhash64(lit(seed), col("unit").cast("string"), col("draw")), lit(2L)).equalTo(0), lit(1.0))
                 .otherwise(lit(-1.0));
-        List<String> perDraw = new ArrayList<>(rowKeys);
-        perDraw.add("draw");
         // A sum over units with no influence on a slot stays null, so slots a row key lacks drop out below.
         Column[] deviations = slots.stream().map(i -> sum(col(i.toString()).multiply(xi)).as("d" + i)).toArray(Column[]::new);
         Column[] longForm = slots.stream().map(i -> struct(lit(i).as("slot"), col("d" + i).as("deviation"))).toArray(Column[]::new);
-        List<String> perSlot = new ArrayList<>(rowKeys);
-        perSlot.add("slot");
-        Dataset<Row> se = wide.withColumn("draw", explode(sequence(lit(1), lit(draws))))
-                .groupBy(Cols.of(perDraw))
+        Dataset<Row> se = compact.withColumn("draw", explode(sequence(lit(1), lit(draws))))
+                .groupBy("row", "draw")
                 .agg(deviations[0], java.util.Arrays.copyOfRange(deviations, 1, deviations.length))
-                .select(Cols.plus(Cols.of(perDraw), explode(array(longForm)).as("d")))
-                .select(Cols.plus(Cols.of(rowKeys), col("d.slot").as("slot"), col("d.deviation").as("deviation")))
+                .select(col("row"), explode(array(longForm)).as("d"))
+                .select(col("row"), col("d.slot").as("slot"), col("d.deviation").as("deviation"))
                 .filter(col("deviation").isNotNull())
-                .groupBy(Cols.of(perSlot))
-                .agg(expr("percentile(deviation, 0.75) - percentile(deviation, 0.25)").divide(NORMAL_IQR).as("std_error"));
+                .groupBy("row", "slot")
+                // Both quartiles from one sorted buffer per aggregate.
+                .agg(expr("percentile(deviation, array(0.25, 0.75))").as("q"))
+                .select(col("row"), col("slot"), element_at(col("q"), 2).minus(element_at(col("q"), 1)).divide(NORMAL_IQR).as("std_error"));
         List<String> out = new ArrayList<>(rowKeys);
         out.addAll(columnKeys);
-        return se.join(broadcast(slotTable), "slot").select(Cols.plus(Cols.of(out), col("std_error")));
+        return se.join(broadcast(rowTable), "row").join(broadcast(slotTable), "slot")
+                .select(Cols.plus(Cols.of(out), col("std_error")));
+    }
+
+    /** The given values of {@code keys}, numbered 0.. in a column {@code name}: a small table to join back. */
+    private static Dataset<Row> index(SparkSession spark, Dataset<Row> source, List<String> keys, List<Row> values, String name) {
+        StructType schema = new StructType();
+        for (String k : keys) {
+            schema = schema.add(source.schema().apply(k));
+        }
+        schema = schema.add(name, DataTypes.IntegerType, false);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            Object[] v = new Object[keys.size() + 1];
+            for (int j = 0; j < keys.size(); j++) {
+                v[j] = values.get(i).get(j);
+            }
+            v[keys.size()] = i;
+            rows.add(RowFactory.create(v));
+        }
+        return spark.createDataFrame(rows, schema);
     }
 }
