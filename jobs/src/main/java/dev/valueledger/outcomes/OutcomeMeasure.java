@@ -10,13 +10,14 @@ import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_dt_interval;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
@@ -113,33 +114,26 @@ public final class OutcomeMeasure {
         // event:<name> counts over the whole window; the other two read the active window before `to`.
         Column lower = when(isEventCount, col("from_ts"))
                 .otherwise(col("to_ts").minus(make_dt_interval(lit(cfg.adoption().activeWindowDays()))));
-        Dataset<Row> windows = probes.select(col("probe_id"), col("to_ts"), lower.as("lower_ts"),
+        Dataset<Row> p = probes.select(col("probe_id"), col("metric"), col("to_ts"), lower.as("lower_ts"),
                 when(isEventCount, col("metric").substr(EVENT_PREFIX.length() + 1, Integer.MAX_VALUE)).as("event_name"));
 
-        // Only adoption_rate reads adoption, so only its Epics' first uses are looked up.
-        Dataset<Row> adoptionProbes = probes.filter(col("metric").equalTo(ADOPTION_RATE))
-                .select(col("probe_id").as("a_probe"), col("to_ts").as("a_to"), explode(col("adoption_epics")).as("a_epic"));
-        Dataset<Row> adoptionEpics = in.dimEpic().join(adoptionProbes.select(col("a_epic")).distinct(),
-                col("epic_key").equalTo(col("a_epic")), "left_semi");
-        Dataset<Row> adoptedInTime = adoptionProbes
-                .join(Adoption.firstUse(adoptionEpics, events).select(col("epic_key"), col("account_id").as("a_account"),
+        Dataset<Row> adopters = probes.select(col("probe_id").as("a_probe"), explode(col("adoption_epics")).as("a_epic"))
+                .join(Adoption.firstUse(in.dimEpic(), events).select(col("epic_key"), col("account_id").as("a_account"),
                         col("adopted_at")), col("a_epic").equalTo(col("epic_key")))
-                .filter(col("adopted_at").lt(col("a_to")))
-                .select(col("a_probe"), col("a_account"))
-                .distinct();
+                .groupBy(col("a_probe"), col("a_account"))
+                .agg(min(col("adopted_at")).as("adopted_at"));
 
-        // One row per probe and active account, so the distinct counts are plain counts.
-        Dataset<Row> perProbe = WindowEvents.activeAccounts(windows, events)
-                .join(adoptedInTime, col("probe_id").equalTo(col("a_probe")).and(col("account_id").equalTo(col("a_account"))), "left")
-                .groupBy(col("probe_id"))
-                .agg(count(lit(1)).as("accounts"), count(col("a_account")).as("adopting"));
-        return perProbe
-                .join(broadcast(probes.select(col("probe_id"), col("metric"))), "probe_id")
-                .join(WindowEvents.namedEvents(windows, events), "probe_id", "left")
+        return events.select(col("account_id"), col("timestamp"), col("event"))
+                .join(broadcast(p), col("timestamp").geq(col("lower_ts")).and(col("timestamp").lt(col("to_ts"))))
+                .join(adopters, col("probe_id").equalTo(col("a_probe")).and(col("account_id").equalTo(col("a_account"))), "left")
+                .groupBy(col("probe_id"), col("metric"))
+                .agg(countDistinct(col("account_id")).as("accounts"),
+                        countDistinct(when(col("adopted_at").lt(col("to_ts")), col("account_id"))).as("adopting"),
+                        count_if(col("event").equalTo(col("event_name"))).as("named_events"))
                 .select(col("probe_id"),
                         when(col("metric").equalTo(ADOPTION_RATE), ratio(col("adopting"), col("accounts")))
                                 .when(col("metric").equalTo(ACTIVE_ACCOUNTS), col("accounts").cast(VALUE_TYPE))
-                                .otherwise(ratio(coalesce(col("named_events"), lit(0L)), col("accounts"))).as("value"),
+                                .otherwise(ratio(col("named_events"), col("accounts"))).as("value"),
                         col("accounts").as("n_accounts"));
     }
 
