@@ -1,7 +1,6 @@
 package dev.valueledger.outcomes;
 
 import dev.valueledger.config.AppConfig;
-import dev.valueledger.product.Adoption;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -118,7 +117,7 @@ public final class OutcomeMeasure {
                 when(isEventCount, col("metric").substr(EVENT_PREFIX.length() + 1, Integer.MAX_VALUE)).as("event_name"));
 
         Dataset<Row> adopters = probes.select(col("probe_id").as("a_probe"), explode(col("adoption_epics")).as("a_epic"))
-                .join(Adoption.firstUse(in.dimEpic(), events).select(col("epic_key"), col("account_id").as("a_account"),
+                .join(in.firstUse().select(col("epic_key"), col("account_id").as("a_account"),
                         col("adopted_at")), col("a_epic").equalTo(col("epic_key")))
                 .groupBy(col("a_probe"), col("a_account"))
                 .agg(min(col("adopted_at")).as("adopted_at"));

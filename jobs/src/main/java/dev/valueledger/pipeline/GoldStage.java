@@ -77,10 +77,10 @@ public final class GoldStage {
             g.references();
             Dataset<Row> dimEpic = g.delivery();
             Revenue revenue = g.revenue();
-            Dataset<Row> adoptions = g.adoption(dimEpic);
-            Dataset<Row> impact = g.impact(revenue.panel(), adoptions);
-            Dataset<Row> okrAttainment = g.outcomes(dimEpic, revenue.panel());
-            g.finance(dimEpic, revenue, adoptions, impact, okrAttainment);
+            Product product = g.adoption(dimEpic);
+            Dataset<Row> impact = g.impact(revenue.panel(), product.cohorts());
+            Dataset<Row> okrAttainment = g.outcomes(dimEpic, revenue.panel(), product.firstUse());
+            g.finance(dimEpic, revenue, product.cohorts(), impact, okrAttainment);
             g.tableChecks();
         } finally {
             g.kept.forEach(Dataset::unpersist);
@@ -156,8 +156,11 @@ public final class GoldStage {
         return new Revenue(contributions, accountMrr, panel, movementsAccount, movementsMonthly);
     }
 
-    /** Descriptive adoption tables; returns each account's cohort per Epic for the impact estimate. */
-    private Dataset<Row> adoption(Dataset<Row> dimEpic) {
+    /** What the adoption stage hands on: each account's cohort per Epic, and its first use of each Epic. */
+    private record Product(Dataset<Row> cohorts, Dataset<Row> firstUse) { }
+
+    /** Descriptive adoption tables; returns the cohorts for the impact estimate and the first uses for the outcomes. */
+    private Product adoption(Dataset<Row> dimEpic) {
         Dataset<Row> epics = dimEpic.select(col("epic_key"), col("feature_keys"), col("released_at"));
         Dataset<Row> events = silver(Source.PRODUCT_EVENTS);
         // First uses are one pass over all events; three tables read them.
@@ -166,7 +169,7 @@ public final class GoldStage {
         write(Map.of(FeatureAdoptionWeekly.TABLE, FeatureAdoptionWeekly.compute(epics, events, featureFirstUse, ctx.cfg()),
                 AdoptionWithin.table(ctx.cfg()), AdoptionWithin.compute(epics, events, firstUse, ctx.cfg())));
         ctx.progress().report("product", "feature adoption of every released Epic");
-        return keep(Adoption.cohortsOf(epics, firstUse, silver(Source.FEATURE_EXPOSURES)));
+        return new Product(keep(Adoption.cohortsOf(epics, firstUse, silver(Source.FEATURE_EXPOSURES))), firstUse);
     }
 
     /** Effect of every Epic as of each quarter; epic_impact itself is written once finance has reconciled it. */
@@ -179,9 +182,9 @@ public final class GoldStage {
     }
 
     /** Outcome scorecards and OKR progress; returns OKR attainment per team and quarter. */
-    private Dataset<Row> outcomes(Dataset<Row> dimEpic, Dataset<Row> panel) {
+    private Dataset<Row> outcomes(Dataset<Row> dimEpic, Dataset<Row> panel, Dataset<Row> firstUse) {
         OutcomeInputs in = new OutcomeInputs(dimEpic, silver(Source.PRODUCT_EVENTS), panel, silver(Source.OKRS),
-                silver(Source.OKR_CHECKINS), gold(FlowMetrics.SPEC), gold(DoraMetrics.SPEC));
+                silver(Source.OKR_CHECKINS), gold(FlowMetrics.SPEC), gold(DoraMetrics.SPEC), firstUse);
         write(Map.of(EpicOutcomeScorecard.SPEC, EpicOutcomeScorecard.compute(in, ctx.cfg(), quarters),
                 OkrProgress.SPEC, OkrProgress.compute(in, ctx.cfg(), quarters)));
         ctx.progress().report("outcomes", "Epic outcome scorecards and OKR progress");
