@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Writes invoice lines (CONTRACT §1 invoice_lines) so that each account's MRR by the CONTRACT §2
  * definition follows its price path, plus the planted effect of each Epic it adopted as a monthly
- * add-on (a credit for the harmful Epic) from the month after adoption, worth the effect in EUR.
+ * add-on (a credit for the harmful Epic) from the adoption day, worth the effect in EUR a month.
  */
 final class Billing {
     private static final BigDecimal DAYS_PER_MONTH = new BigDecimal("30.4375");
@@ -89,14 +89,18 @@ final class Billing {
                 }
                 for (int j = 0; j < customerFacing.size(); j++) {
                     long adopted = a.adoptedAt[j];
-                    if (adopted >= 0 && m >= TimeAxis.monthIndex(adopted) + 1) {
-                        BigDecimal effect = customerFacing.get(j).effectEur;
-                        if (effect.signum() != 0) {
-                            BigDecimal amount = fx.amountFor(effect.abs(), a.currency, m);
-                            inv.line(effect.signum() > 0 ? "subscription" : "credit", status,
-                                    effect.signum() > 0 ? amount : amount.negate(), start, next);
-                        }
+                    BigDecimal effect = customerFacing.get(j).effectEur;
+                    if (adopted < 0 || effect.signum() == 0 || m < TimeAxis.monthIndex(adopted)) {
+                        continue;
                     }
+                    // From the adoption day, as a SaaS add-on is bought: a prorated line in the
+                    // adoption month is active at its last day, so the account's MRR carries the whole
+                    // effect from the adoption month on (the cohort month of CONTRACT §2 Impact).
+                    LocalDate from = m == TimeAxis.monthIndex(adopted) ? TimeAxis.date(adopted) : start;
+                    BigDecimal monthly = fx.amountFor(effect.abs(), a.currency, m);
+                    BigDecimal amount = from.equals(start) ? monthly : prorate(monthly, from, next);
+                    inv.line(effect.signum() > 0 ? "subscription" : "credit", status,
+                            effect.signum() > 0 ? amount : amount.negate(), from, next);
                 }
             }
         }
