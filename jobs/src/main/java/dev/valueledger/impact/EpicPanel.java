@@ -23,7 +23,7 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
-/** The Epic x account x month comparisons Y_t - Y_base of every Epic's cells in one pass, with clean controls (CONTRACT §2 Impact). */
+/** The Epic x account x month comparisons Y_t - Y_base of every Epic's cells in one pass, clean of other Epics (CONTRACT §2 Impact). */
 public final class EpicPanel {
 
     private EpicPanel() { }
@@ -86,9 +86,11 @@ public final class EpicPanel {
                 .drop("e");
 
         Column treated = col("cohort").equalTo(col("g"));
-        // Only customers at the base month take part in a comparison of (base, t), treated or control.
-        Column comparisonWith = col("epic_key").equalTo(col("cell_epic")).and(col("entered").leq(col("base"))).and(treated
-                .or(control.isControl(col("cohort"), col("g"), col("t")).and(cleanControl(a.cleanControlMonths()))));
+        // Only customers at the base month take part in a comparison of (base, t), and only accounts
+        // clean of other Epics near it, treated or control alike.
+        Column comparisonWith = col("epic_key").equalTo(col("cell_epic")).and(col("entered").leq(col("base")))
+                .and(clean(a.cleanControlMonths()))
+                .and(treated.or(control.isControl(col("cohort"), col("g"), col("t"))));
         Column ys = col("ys");
         Dataset<Row> comparisons = assignment.join(accounts, "account_id").join(broadcast(cells), comparisonWith)
                 .select(col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"),
@@ -108,11 +110,14 @@ public final class EpicPanel {
     }
 
     /**
-     * A control is clean for Epic e's cell (g, t) unless it adopted another Epic in a month from
-     * k months before the earlier of (base, t) to k months after the later: such an account's
-     * difference Y_t - Y_base may carry that Epic's effect (or its anticipation).
+     * An account is clean for Epic e's cell (g, t) unless it adopted another Epic in a month from
+     * k months before the earlier of (base, t) to k months after the later: its difference
+     * Y_t - Y_base may carry that Epic's effect (or its anticipation). CONTRACT §2 leaves such
+     * accounts out of the controls; they leave the treated too, because a rule on one side only
+     * compares treated carrying other Epics' effects with controls carrying none, and adopters of
+     * one Epic adopt others more often (truth study: +10 to +20 EUR of bias, docs/truth-study.md).
      */
-    static Column cleanControl(int k) {
+    static Column clean(int k) {
         return not(expr("coalesce(exists(adopted, x -> x.epic_key <> epic_key"
                 + " AND x.cohort BETWEEN least(base, t) - " + k + " AND greatest(base, t) + " + k + "), false)"));
     }

@@ -198,6 +198,26 @@ class EpicImpactTest extends SparkTestBase {
     }
 
     @Test
+    void aTreatedAccountAdoptingAnotherEpicNearbyLeavesThatCellToo() {
+        // t1 (E1, March) adopts E2 in April and jumps by 1000. Cell (2024-03, 2024-04) compares
+        // February with April: kept, t1 would bring E2's 1000 into E1's effect,
+        // ((70 + 1000) + 70) / 2 - 20 = 550 instead of 50.
+        Map<String, IntUnaryOperator> p = constantEffectPanel();
+        p.put("t1", m -> 100 + 10 * m + (m >= 3 ? 50 : 0) + (m >= 4 ? 1000 : 0));
+        EpicImpact.Result r = EpicImpact.compute(monthly(p), e1Adoptions(row("E2", "t1", "2024-04", "adoption")),
+                config(Map.of()), Q);
+
+        Row e1 = only(r.impact().filter("epic_key = 'E1' AND outcome = 'mrr'"));
+        assertEquals(50.0, (double) e1.getAs("estimate"), 1e-9);
+        // Window of cell (2024-03, 2024-04): months 1..5 with clean-control-months 1; April is in it.
+        Row april = only(r.attgt().filter("epic_key = 'E1' AND outcome = 'mrr' AND cohort = '2024-03' AND month = '2024-04'"));
+        assertEquals(1L, (long) april.getAs("n_treated"), "t2; not t1");
+        // Placebo cell (2024-03, 2024-02), months 0..3: t1 stays (its E2 adoption is in April).
+        Row placebo = only(r.attgt().filter("epic_key = 'E1' AND outcome = 'mrr' AND cohort = '2024-03' AND month = '2024-02'"));
+        assertEquals(2L, (long) placebo.getAs("n_treated"), "t1, t2");
+    }
+
+    @Test
     void aQuarterBeforeAnyAdoptionYieldsNoRowsRatherThanFailing() {
         // Every adoption falls in May 2024, after 2024-Q1: nothing is estimable as of that quarter.
         Dataset<Row> may = df(ADOPTIONS, row("E1", "t1", "2024-05", "adoption"), row("E1", "t2", "2024-05", "adoption"));
