@@ -8,7 +8,6 @@ import java.util.List;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -25,67 +24,48 @@ public final class TruthRecovery {
     // month; the generator plants true_effect_mrr_eur as a monthly add-on of exactly that many EUR
     // (converted to the account's currency at the month's rate, so its EUR MRR is the effect to the
     // cent), and NaiveComparison is a difference of EUR per account-month means. Same unit, all three.
-    //
-    // The generator bills the add-on from the month AFTER adoption (generate.Billing), while the
-    // estimate averages ATT(g, g + e) over 0 <= e < post-months with cohort g = the adoption month
-    // (CONTRACT §2 Impact). ATT(g, g) is therefore 0 by construction, and what the estimator
-    // targets is the planted effect times the weight share of the cells with e >= 1:
-    // truth_in_window. Both are kept, so coverage of the planted effect (what the issue asks) and
-    // coverage of the estimand can be told apart. Errors are in double: the estimate is one.
+    // The add-on is billed from the adoption day (generate.Billing), so it is in the account's MRR
+    // from the cohort month g on, and every cell 0 <= t - g < post-months of the estimate carries the
+    // whole planted effect. Errors are in double: the estimate is one.
 
     private TruthRecovery() { }
 
     /**
-     * One row per Epic of the truth: epic_key, truth (DECIMAL, as planted), truth_in_window,
-     * estimate, ci_low, ci_high, covered, covered_in_window, verdict, pre_trend_ok,
-     * interval_excludes_zero, naive_difference, n_treated, n_control, window_share.
+     * One row per Epic of the truth: epic_key, truth (DECIMAL, as planted), estimate, ci_low,
+     * ci_high, covered, verdict, pre_trend_ok, interval_excludes_zero, naive_difference,
+     * n_treated, n_control.
      *
      * @param impact  epic_impact rows (quarter, epic_key, outcome, estimate, ci_low, ci_high, verdict, pre_trend_ok, n_treated, n_control)
-     * @param attgt   epic_impact_attgt rows (quarter, epic_key, outcome, cohort, month 'YYYY-MM', n_treated)
      * @param truth   epic_key, true_effect_mrr_eur
      * @param naive   {@link NaiveComparison#compute} of the same quarter: epic_key, naive_difference
      * @param quarter the quarter judged
      */
-    public static Dataset<Row> perEpic(Dataset<Row> impact, Dataset<Row> attgt, Dataset<Row> truth, Dataset<Row> naive,
-                                       String quarter, int postMonths) {
-        Column e = Periods.monthIndex(col("month")).minus(Periods.monthIndex(col("cohort")));
-        // Cohort-size weights of the simple aggregation: in the balanced panel every account of
-        // cohort g has a difference in every cell, so a cell's n_treated is its cohort's size.
-        Dataset<Row> window = attgt.filter(col("quarter").equalTo(quarter).and(col("outcome").equalTo("mrr")))
-                .filter(e.between(0, postMonths - 1))
-                .groupBy("epic_key")
-                .agg(sum(when(e.geq(1), col("n_treated")).otherwise(0)).divide(sum(col("n_treated"))).as("window_share"));
+    public static Dataset<Row> perEpic(Dataset<Row> impact, Dataset<Row> truth, Dataset<Row> naive, String quarter) {
         Dataset<Row> estimates = impact.filter(col("quarter").equalTo(quarter).and(col("outcome").equalTo("mrr")))
                 .select("epic_key", "estimate", "ci_low", "ci_high", "verdict", "pre_trend_ok", "n_treated", "n_control");
 
         Column t = col("truth").cast("double");
-        Column tw = col("truth_in_window");
         return truth.select(col("epic_key"), col("true_effect_mrr_eur").as("truth"))
                 .join(estimates, Cols.seq(List.of("epic_key")), "left")
-                .join(window, Cols.seq(List.of("epic_key")), "left")
                 .join(naive.select("epic_key", "naive_difference"), Cols.seq(List.of("epic_key")), "left")
-                .withColumn("truth_in_window", t.multiply(coalesce(col("window_share"), lit(1.0))))
                 .withColumn("covered", col("ci_low").leq(t).and(col("ci_high").geq(t)))
-                .withColumn("covered_in_window", col("ci_low").leq(tw).and(col("ci_high").geq(tw)))
                 .withColumn("interval_excludes_zero", col("ci_low").gt(0).or(col("ci_high").lt(0)))
-                .select("epic_key", "truth", "truth_in_window", "estimate", "ci_low", "ci_high", "covered",
-                        "covered_in_window", "verdict", "pre_trend_ok", "interval_excludes_zero", "naive_difference",
-                        "n_treated", "n_control", "window_share");
+                .select("epic_key", "truth", "estimate", "ci_low", "ci_high", "covered", "verdict", "pre_trend_ok",
+                        "interval_excludes_zero", "naive_difference", "n_treated", "n_control");
     }
 
     /**
      * The study's figures in one aggregation, per value of {@code by} and pooled (rollup: the
-     * pooled row has {@code by} null): epics, epics_estimated, coverage, coverage_in_window,
+     * pooled row has {@code by} null): epics, epics_estimated, coverage,
      * coverage_pre_trend_ok, zero_epics, zero_inconclusive_share, zero_interval_contains_zero_share,
      * nonzero_epics, nonzero_right_sign_share, nonzero_interval_right_sign_share, bias, rmse,
-     * bias_in_window, rmse_in_window, naive_bias, naive_rmse, mean_abs_error, pre_trend_ok_share.
+     * naive_bias, naive_rmse, mean_abs_error, pre_trend_ok_share.
      */
     public static Dataset<Row> summary(Dataset<Row> perEpic, String by) {
         Column t = col("truth").cast("double");
         Column zero = t.equalTo(0);
         Column estimated = col("estimate").isNotNull();
         Column err = col("estimate").minus(t);
-        Column errWindow = col("estimate").minus(col("truth_in_window"));
         Column naiveErr = col("naive_difference").cast("double").minus(t);
         // A non-zero Epic is found when the verdict names the planted sign (pre-trend and
         // min-accounts rules included); the interval-only figure ignores those two rules.
@@ -95,7 +75,6 @@ public final class TruthRecovery {
                         count(lit(1)).as("epics"),
                         count(when(estimated, lit(1))).as("epics_estimated"),
                         share(col("covered"), estimated).as("coverage"),
-                        share(col("covered_in_window"), estimated).as("coverage_in_window"),
                         share(col("covered"), estimated.and(col("pre_trend_ok"))).as("coverage_pre_trend_ok"),
                         count(when(zero, lit(1))).as("zero_epics"),
                         share(col("verdict").equalTo("inconclusive"), zero.and(estimated)).as("zero_inconclusive_share"),
@@ -105,8 +84,6 @@ public final class TruthRecovery {
                         share(intervalRightSign, not(zero).and(estimated)).as("nonzero_interval_right_sign_share"),
                         avg(err).as("bias"),
                         sqrt(avg(err.multiply(err))).as("rmse"),
-                        avg(errWindow).as("bias_in_window"),
-                        sqrt(avg(errWindow.multiply(errWindow))).as("rmse_in_window"),
                         avg(naiveErr).as("naive_bias"),
                         sqrt(avg(naiveErr.multiply(naiveErr))).as("naive_rmse"),
                         avg(abs(err)).as("mean_abs_error"),

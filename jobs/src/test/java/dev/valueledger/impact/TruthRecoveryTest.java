@@ -18,17 +18,14 @@ class TruthRecoveryTest extends SparkTestBase {
 
     private static final String IMPACT = "quarter STRING, epic_key STRING, outcome STRING, estimate DOUBLE, ci_low DOUBLE,"
             + " ci_high DOUBLE, verdict STRING, pre_trend_ok BOOLEAN, n_treated BIGINT, n_control BIGINT";
-    private static final String ATTGT = "quarter STRING, epic_key STRING, outcome STRING, cohort STRING, month STRING, n_treated BIGINT";
 
     /**
-     * E1 +30: estimate 20 [12, 28], pre-trend failed so inconclusive; cells e=0..2 of cohort 2025-09
-     *     (10 each) and e=0 of 2025-12 (20): window share (10 + 10) / (30 + 20) = 0.4, in window 12.
-     * E2 0: estimate 1 [-2, 4], inconclusive; no cells, share 1, in window 0.
-     * E3 0: estimate 5 [1, 9], pre-trend failed; cells 5, 5, 5: share 2/3, in window 0.
-     * E4 -30: estimate -18 [-25, -11], negative; cells 4, 4, 4: share 2/3, in window -20.
+     * E1 +30: estimate 20 [12, 28], pre-trend failed so inconclusive.
+     * E2 0: estimate 1 [-2, 4], inconclusive.
+     * E3 0: estimate 5 [1, 9], pre-trend failed.
+     * E4 -30: estimate -18 [-25, -11], negative.
      * E5 +10: no estimate (only the naive comparison).
-     * Seeds: E1-E3 seed 1, E4-E5 seed 2. Rows of another quarter, of outcome active and cells
-     * outside 0 <= e < 3 must not count.
+     * Seeds: E1-E3 seed 1, E4-E5 seed 2. Rows of another quarter and of outcome active must not count.
      */
     private Dataset<Row> perEpic() {
         Dataset<Row> impact = df(IMPACT,
@@ -38,21 +35,6 @@ class TruthRecoveryTest extends SparkTestBase {
                 row("2025-Q4", "E4", "mrr", -18.0, -25.0, -11.0, "negative", true, 70L, 200L),
                 row("2025-Q4", "E1", "active", 0.5, 0.4, 0.6, "positive", true, 100L, 200L),
                 row("2025-Q3", "E1", "mrr", 99.0, 98.0, 100.0, "positive", true, 100L, 200L));
-        Dataset<Row> attgt = df(ATTGT,
-                row("2025-Q4", "E1", "mrr", "2025-09", "2025-08", 10L),
-                row("2025-Q4", "E1", "mrr", "2025-09", "2025-09", 10L),
-                row("2025-Q4", "E1", "mrr", "2025-09", "2025-10", 10L),
-                row("2025-Q4", "E1", "mrr", "2025-09", "2025-11", 10L),
-                row("2025-Q4", "E1", "mrr", "2025-09", "2025-12", 10L),
-                row("2025-Q4", "E1", "mrr", "2025-12", "2025-12", 20L),
-                row("2025-Q4", "E1", "active", "2025-12", "2025-12", 99L),
-                row("2025-Q3", "E1", "mrr", "2025-09", "2025-09", 99L),
-                row("2025-Q4", "E3", "mrr", "2025-10", "2025-10", 5L),
-                row("2025-Q4", "E3", "mrr", "2025-10", "2025-11", 5L),
-                row("2025-Q4", "E3", "mrr", "2025-10", "2025-12", 5L),
-                row("2025-Q4", "E4", "mrr", "2025-06", "2025-06", 4L),
-                row("2025-Q4", "E4", "mrr", "2025-06", "2025-07", 4L),
-                row("2025-Q4", "E4", "mrr", "2025-06", "2025-08", 4L));
         Dataset<Row> truth = df("epic_key STRING, true_effect_mrr_eur DECIMAL(12,2)",
                 row("E1", new BigDecimal("30.00")), row("E2", new BigDecimal("0.00")), row("E3", new BigDecimal("0.00")),
                 row("E4", new BigDecimal("-30.00")), row("E5", new BigDecimal("10.00")));
@@ -61,25 +43,22 @@ class TruthRecoveryTest extends SparkTestBase {
                 row("E4", new BigDecimal("70")), row("E5", new BigDecimal("50")));
         Dataset<Row> seeds = df("epic_key STRING, seed INT",
                 row("E1", 1), row("E2", 1), row("E3", 1), row("E4", 2), row("E5", 2));
-        return TruthRecovery.perEpic(impact, attgt, truth, naive, "2025-Q4", 3).join(seeds, "epic_key");
+        return TruthRecovery.perEpic(impact, truth, naive, "2025-Q4").join(seeds, "epic_key");
     }
 
     @Test
-    void perEpicMatchesTheEstimateToThePlantedEffectAndToItsWindow() {
+    void perEpicMatchesTheEstimateToThePlantedEffect() {
         Map<String, Row> rows = new HashMap<>();
         perEpic().collectAsList().forEach(r -> rows.put(r.getAs("epic_key"), r));
         assertEquals(5, rows.size());
         Row e1 = rows.get("E1");
-        assertEquals(0.4, e1.<Double>getAs("window_share"), 1e-12);
-        assertEquals(12.0, e1.<Double>getAs("truth_in_window"), 1e-12);
         assertEquals(false, e1.getAs("covered"));          // 30 outside [12, 28]
-        assertEquals(true, e1.getAs("covered_in_window"));  // 12 on the edge of [12, 28]
         assertEquals(20.0, e1.<Double>getAs("estimate"), 0);
         assertEquals(0, new BigDecimal("130").compareTo(e1.getAs("naive_difference")));
-        assertEquals(0.0, rows.get("E2").<Double>getAs("truth_in_window"), 0);
-        assertEquals(true, rows.get("E2").getAs("covered"));
-        assertEquals(-20.0, rows.get("E4").<Double>getAs("truth_in_window"), 1e-12);
-        assertEquals(true, rows.get("E4").getAs("covered_in_window"));
+        assertEquals(true, rows.get("E2").getAs("covered"));   // 0 in [-2, 4]
+        assertEquals(false, rows.get("E3").getAs("covered"));  // 0 outside [1, 9]
+        assertEquals(false, rows.get("E4").getAs("covered"));  // -30 outside [-25, -11]
+        assertEquals(true, rows.get("E4").getAs("interval_excludes_zero"));
         assertNull(rows.get("E5").getAs("estimate"));
         assertNull(rows.get("E5").getAs("covered"));
     }
@@ -93,9 +72,8 @@ class TruthRecoveryTest extends SparkTestBase {
         Row pooled = s.get(null);
         assertEquals(5L, pooled.<Long>getAs("epics"));
         assertEquals(4L, pooled.<Long>getAs("epics_estimated"));
-        // Covered: E2 only of E1..E4; in window E1, E2, E4; among pre_trend_ok (E2, E4) E2.
+        // Covered: E2 only of E1..E4; among pre_trend_ok (E2, E4) E2.
         assertEquals(0.25, pooled.<Double>getAs("coverage"), 1e-12);
-        assertEquals(0.75, pooled.<Double>getAs("coverage_in_window"), 1e-12);
         assertEquals(0.5, pooled.<Double>getAs("coverage_pre_trend_ok"), 1e-12);
         // Zero Epics E2, E3: both inconclusive; only E2's interval holds 0.
         assertEquals(2L, pooled.<Long>getAs("zero_epics"));
@@ -105,11 +83,9 @@ class TruthRecoveryTest extends SparkTestBase {
         assertEquals(3L, pooled.<Long>getAs("nonzero_epics"));
         assertEquals(0.5, pooled.<Double>getAs("nonzero_right_sign_share"), 1e-12);
         assertEquals(1.0, pooled.<Double>getAs("nonzero_interval_right_sign_share"), 1e-12);
-        // Errors -10, 1, 5, 12: bias 8/4 = 2, rmse sqrt(270/4); in window 8, 1, 5, 2: 4, sqrt(94/4).
+        // Errors -10, 1, 5, 12: bias 8/4 = 2, rmse sqrt(270/4).
         assertEquals(2.0, pooled.<Double>getAs("bias"), 1e-12);
         assertEquals(Math.sqrt(67.5), pooled.<Double>getAs("rmse"), 1e-12);
-        assertEquals(4.0, pooled.<Double>getAs("bias_in_window"), 1e-12);
-        assertEquals(Math.sqrt(23.5), pooled.<Double>getAs("rmse_in_window"), 1e-12);
         assertEquals(7.0, pooled.<Double>getAs("mean_abs_error"), 1e-12);
         // Naive 130-30, 100-0, -20-0, 70+30, 50-10: bias 320/5 = 64, rmse sqrt(32000/5) = 80.
         assertEquals(64.0, pooled.<Double>getAs("naive_bias"), 1e-12);

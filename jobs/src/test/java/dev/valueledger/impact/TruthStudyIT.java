@@ -136,8 +136,7 @@ class TruthStudyIT extends SparkTestBase {
                 lake.read(IngestTables.silver(Source.PRODUCT_EVENTS)), lake.read(IngestTables.silver(Source.FEATURE_EXPOSURES)));
         Dataset<Row> naive = NaiveComparison.compute(panel, adoptions, JUDGED);
 
-        return TruthRecovery.perEpic(lake.read(EpicImpact.EPIC_IMPACT), lake.read(EpicImpact.EPIC_IMPACT_ATTGT),
-                truth(input), naive, JUDGED.label(), cfg.attribution().postMonths());
+        return TruthRecovery.perEpic(lake.read(EpicImpact.EPIC_IMPACT), truth(input), naive, JUDGED.label());
     }
 
     /** epic_key, true_effect_mrr_eur of the generator's sidecar. */
@@ -166,9 +165,9 @@ class TruthStudyIT extends SparkTestBase {
                                    String[] summaryColumns, List<Row> summary) {
         StringBuilder sb = new StringBuilder("# Truth study of the Epic impact estimator\n\n")
                 .append(String.format(Locale.ROOT, "Seeds %s at scale %s, outcome mrr, quarter %s, configuration defaults."
-                        + " Money in EUR per adopting account per month. `truth_in_window` is the planted effect times the"
-                        + " cohort-size share of the cells with 1 <= t - g < post-months: the generator bills the add-on from"
-                        + " the month after adoption, so ATT(g, g) is 0 by construction.%n%n", seeds, scale, JUDGED.label()))
+                        + " Money in EUR per adopting account per month; the generator bills each Epic's add-on from the"
+                        + " adoption day, so every cell 0 <= t - g < post-months carries the whole planted effect.%n%n",
+                        seeds, scale, JUDGED.label()))
                 .append("## Summary (seed empty = pooled)\n\n");
         table(sb, summaryColumns, summary);
         sb.append("\n## Per Epic\n\n");
