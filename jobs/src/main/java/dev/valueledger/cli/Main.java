@@ -21,6 +21,7 @@ import java.io.File;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -183,22 +184,26 @@ public final class Main {
                 return Demo.run(cfg, a.get("out").orElse("demo/input"), generatorOptions(a, 0.01), out, err);
             }
         },
-        ESTIMATE("estimate", Set.of("panel", "unit", "time", "outcome", "cohort", "control", "out"), Set.of(), """
+        ESTIMATE("estimate", Set.of("panel", "unit", "time", "outcome", "cohort", "control", "out", "covariates"), Set.of(), """
                 usage: valueledger estimate --panel FILE --unit COL --time COL --outcome COL --cohort COL
-                                           [--control never|not-yet] [--out DIR]
+                                           [--control never|not-yet] [--out DIR] [--covariates COL[,COL...]]
 
                 Runs the staggered difference-in-differences estimator of Callaway and Sant'Anna (CONTRACT §2
                 Impact) on any balanced panel (CSV with a header, or Parquet; cohort 0 = never treated) and
                 writes attgt.csv (group, t, att, se) and aggte.csv (type, egt, att_egt, se_egt, overall_att,
                 overall_se; simple, group, dynamic, calendar) in the layout of R package did, with analytic
                 standard errors. Default controls: never treated; default output folder: the current one.
+                --covariates names numeric columns for the doubly robust adjustment (R did's xformla with
+                est_method "dr"), each taken at the cell's base period; without it, no covariates.
                 """) {
             @Override
             int execute(String[] argv, PrintStream out, PrintStream err) {
                 Args a = Args.parse(name, argv, 1, valued, flags);
                 EstimateOptions o = new EstimateOptions(a.require("panel", "FILE"), a.require("unit", "COL"),
                         a.require("time", "COL"), a.require("outcome", "COL"), a.require("cohort", "COL"),
-                        ControlGroup.parse(a.get("control").orElse("never")), a.get("out").orElse("."));
+                        ControlGroup.parse(a.get("control").orElse("never")), a.get("out").orElse("."),
+                        a.get("covariates").map(v -> List.of(v.split(","))).orElse(List.of()).stream()
+                                .map(String::trim).filter(c -> !c.isEmpty()).toList());
                 AppConfig cfg = AppConfig.defaults().with(Map.of("valueledger.catalog.implementation", "in-memory"));
                 EstimateCommand.run(spark(cfg), o);
                 out.println("wrote " + o.out() + "/attgt.csv and " + o.out() + "/aggte.csv");

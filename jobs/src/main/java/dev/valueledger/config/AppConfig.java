@@ -176,7 +176,7 @@ public final class AppConfig {
     }
 
     /** A copy with further overrides (full keys such as {@code valueledger.lake.root}). */
-    public AppConfig with(Map<String, String> overrides) {
+    public AppConfig with(Map<String, ?> overrides) {
         Config o = ConfigFactory.parseMap(overrides, "override");
         rejectUnknownKeys(o, config, "override");
         return new AppConfig(o.withFallback(config).resolve());
@@ -336,10 +336,8 @@ public final class AppConfig {
                 throw new ConfigError(ROOT + ".attribution.covariates: '" + s + "' is not one of segment, plan, tenure, pre_mrr");
             }
         }
-        if (!v.isEmpty()) {
-            // Better to refuse than to publish unadjusted estimates labelled as adjusted.
-            throw new ConfigError(ROOT + ".attribution.covariates: the doubly robust covariate adjustment is not"
-                    + " available yet; leave the list empty (estimates are unadjusted difference-in-differences)");
+        if (v.size() != Set.copyOf(v).size()) {
+            throw new ConfigError(ROOT + ".attribution.covariates: " + v + " names a covariate twice; list each once");
         }
         return v;
     }

@@ -19,6 +19,8 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.map_from_entries;
@@ -27,7 +29,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
-/** ATT(g,t) of Callaway and Sant'Anna with analytic SEs on any balanced panel, as R did 2.5.1's att_gt, varying base (CONTRACT §2 Impact, §4). */
+/** ATT(g,t) of Callaway and Sant'Anna with analytic SEs on any balanced panel, as R did 2.5.1's att_gt, varying base, optionally doubly robust (CONTRACT §2 Impact, §4). */
 public final class DidEstimator {
 
     private final String unitCol;
@@ -35,13 +37,21 @@ public final class DidEstimator {
     private final String outcomeCol;
     private final String cohortCol;
     private final ControlGroup control;
+    private final List<String> covariateCols;
 
     public DidEstimator(String unitCol, String timeCol, String outcomeCol, String cohortCol, ControlGroup control) {
+        this(unitCol, timeCol, outcomeCol, cohortCol, control, List.of());
+    }
+
+    /** With covariates, each cell is the doubly robust estimate of R's did (est_method "dr"), covariates taken at the cell's base period. */
+    public DidEstimator(String unitCol, String timeCol, String outcomeCol, String cohortCol, ControlGroup control,
+                        List<String> covariateCols) {
         this.unitCol = unitCol;
         this.timeCol = timeCol;
         this.outcomeCol = outcomeCol;
         this.cohortCol = cohortCol;
         this.control = control;
+        this.covariateCols = List.copyOf(covariateCols);
     }
 
     /** The estimate of every ATT(g,t) plus what the aggregations need (unit influences, cohort sizes). */
@@ -72,10 +82,13 @@ public final class DidEstimator {
 
     public Result estimate(Dataset<Row> panel) {
         boolean monthly = Periods.isMonthly(panel.schema().apply(timeCol).dataType());
+        List<Column> xs = new ArrayList<>();
+        covariateCols.forEach(c -> xs.add(column(c).cast("double")));
         Dataset<Row> p = panel.select(column(unitCol).as("unit"),
                 Periods.period(column(timeCol), monthly).as("period"),
                 column(outcomeCol).cast("double").as("y"),
-                Periods.cohort(column(cohortCol), monthly).as("cohort"));
+                Periods.cohort(column(cohortCol), monthly).as("cohort"),
+                array(xs.toArray(new Column[0])).as("x"));
         List<Integer> periods = new ArrayList<>();
         for (Row r : p.select("period").distinct().orderBy("period").collectAsList()) {
             periods.add(r.getInt(0));
@@ -119,7 +132,8 @@ public final class DidEstimator {
 
         // Units treated in the first period have no untreated base and are dropped, as in R.
         Dataset<Row> units = p.groupBy("unit")
-                .agg(max("cohort").as("cohort"), map_from_entries(collect_list(struct(col("period"), col("y")))).as("ys"))
+                .agg(max("cohort").as("cohort"), map_from_entries(collect_list(struct(col("period"), col("y")))).as("ys"),
+                        map_from_entries(collect_list(struct(col("period"), col("x")))).as("xs"))
                 .filter(col("cohort").equalTo(0).or(col("cohort").gt(first)))
                 .cache();
 
@@ -138,11 +152,20 @@ public final class DidEstimator {
         Dataset<Row> comparisons = units.join(broadcast(cellGrid),
                         treated.or(control.isControl(col("cohort"), col("g"), col("t"))))
                 .select(col("g"), col("t"), col("unit"), treated.as("treated"),
-                        element_at(col("ys"), col("t")).minus(element_at(col("ys"), col("base"))).as("dy"))
+                        element_at(col("ys"), col("t")).minus(element_at(col("ys"), col("base"))).as("dy"),
+                        element_at(col("xs"), col("base")).as("x"))
                 .filter(col("dy").isNotNull());
 
-        Dataset<Row> cells = GroupTimeEffects.cells(comparisons, List.of()).cache();
-        Dataset<Row> influence = GroupTimeEffects.influence(comparisons, cells, List.of());
+        Dataset<Row> cells;
+        Dataset<Row> influence;
+        if (covariateCols.isEmpty()) {
+            cells = GroupTimeEffects.cells(comparisons, List.of()).cache();
+            influence = GroupTimeEffects.influence(comparisons, cells, List.of());
+        } else {
+            DoublyRobustEffects.Result dr = DoublyRobustEffects.compute(comparisons.filter(not(exists(col("x"), v -> v.isNull()))), List.of());
+            cells = dr.cells().cache();
+            influence = dr.influence();
+        }
         return new Result(cells, influence, units.select("unit", "cohort"), n, cohortSizes, scale, monthly);
     }
 

@@ -40,7 +40,7 @@ public final class EpicImpact {
             .column("quarter", "Reporting quarter YYYY-Qn; the panel uses the account months up to its last month")
             .column("epic_key", "Epic (dim_epic.epic_key)")
             .column("outcome", "mrr: account MRR in the reporting currency (CONTRACT §2 MRR); active: 1 while MRR > 0, churn absorbing")
-            .column("method", "callaway_santanna_did (cohort = adoption month) or callaway_santanna_did_itt (cohort = first 'on' exposure: intention to treat)")
+            .column("method", "callaway_santanna_did, or callaway_santanna_dr_did with covariates (attribution.covariates, doubly robust as DRDID); cohort = adoption month; suffix _itt: cohort = first 'on' exposure (intention to treat)")
             .column("control_group", "not_yet_treated or never_treated (configuration attribution.control-group); accounts treated by another Epic near the compared months are left out (clean controls)")
             .column("n_treated", "Accounts of the adoption cohorts that enter the estimate")
             .column("n_control", "Distinct accounts used as controls in the cells of the estimate, after the clean-control exclusion")
@@ -79,7 +79,7 @@ public final class EpicImpact {
             .column("cohort", "Adoption month g (YYYY-MM) of the cohort")
             .column("month", "Month t (YYYY-MM)")
             .column("att", "mean(Y_t - Y_base | cohort g) - mean(Y_t - Y_base | controls); base g - 1 for t >= g, else t - 1")
-            .column("std_error", "Analytic: sqrt(var_pop(dY | cohort)/n_treated + var_pop(dY | controls)/n_control), as R did")
+            .column("std_error", "Analytic, as R did: sqrt(var_pop(dY | cohort)/n_treated + var_pop(dY | controls)/n_control); with covariates, from the doubly robust influence function (DRDID drdid_panel)")
             .column("n_treated", "Accounts of cohort g")
             .column("n_control", "Control accounts of the cell after the clean-control exclusion")
             .column("currency", "Reporting currency of the mrr rows' figures (configuration reporting-currency); active rows are shares")
@@ -105,8 +105,17 @@ public final class EpicImpact {
         Dataset<Row> assignment = panel.assignment();
         Dataset<Row> epics = panel.epics();
 
-        Dataset<Row> cellStats = GroupTimeEffects.cells(comparisons, KEYS).cache();
-        Dataset<Row> influence = GroupTimeEffects.influence(comparisons, cellStats, KEYS);
+        boolean adjusted = !a.covariates().isEmpty();
+        Dataset<Row> cellStats;
+        Dataset<Row> influence;
+        if (adjusted) {
+            DoublyRobustEffects.Result dr = DoublyRobustEffects.compute(comparisons, KEYS);
+            cellStats = dr.cells().cache();
+            influence = dr.influence();
+        } else {
+            cellStats = GroupTimeEffects.cells(comparisons, KEYS).cache();
+            influence = GroupTimeEffects.influence(comparisons, cellStats, KEYS);
+        }
 
         // The estimates feed both the event study and the impact table, and their plan (panel,
         // cells, influence, bootstrap) is deep: computing them once and cutting the lineage keeps
@@ -185,6 +194,11 @@ public final class EpicImpact {
         return estimates;
     }
 
+    /** The estimator's name in epic_impact.method, before the intention-to-treat suffix. */
+    static String method(AppConfig.Attribution a) {
+        return a.covariates().isEmpty() ? "callaway_santanna_did" : "callaway_santanna_dr_did";
+    }
+
     /** One epic_impact row per Epic and outcome: counts, pre-trend check, verdict and attributed MRR. */
     private static Dataset<Row> impactTable(Dataset<Row> estimates, Dataset<Row> eventStudy, Dataset<Row> comparisons,
                                             Dataset<Row> epics, AppConfig cfg, ControlGroup control) {
@@ -206,7 +220,7 @@ public final class EpicImpact {
                 .join(counts, Cols.seq(KEYS))
                 .join(preTrend, Cols.seq(KEYS), "left")
                 .join(epics, "epic_key")
-                .withColumn("method", when(col("itt"), lit("callaway_santanna_did_itt")).otherwise(lit("callaway_santanna_did")))
+                .withColumn("method", when(col("itt"), lit(method(a) + "_itt")).otherwise(lit(method(a))))
                 .withColumn("control_group", lit(control.label()))
                 .withColumn("pre_trend_ok", preTrendOk)
                 .withColumn("verdict", verdict)

@@ -5,14 +5,18 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
@@ -25,6 +29,9 @@ import static org.apache.spark.sql.functions.when;
 
 /** The Epic x account x month comparisons Y_t - Y_base of every Epic's cells in one pass, clean of other Epics (CONTRACT §2 Impact). */
 public final class EpicPanel {
+
+    /** The level of accounts without a segment or plan, when those are covariates. */
+    private static final String NO_LEVEL = "(none)";
 
     private EpicPanel() { }
 
@@ -45,9 +52,16 @@ public final class EpicPanel {
                               ControlGroup control, int last) {
         // Estimates are statistics with standard errors, computed in double; the money figure
         // derived from them (attributed_mrr) goes back to DECIMAL, rounded half-even to the cent.
-        Dataset<Row> monthly = accountMonthly.select(col("account_id"), Periods.monthIndex(col("month")).as("p"),
-                        col("mrr").cast("double").as("mrr"), col("active").cast("double").as("active"))
-                .filter(col("p").leq(last));
+        // Segment and plan are read only when they are covariates.
+        List<String> categorical = a.covariates().stream().filter(c -> c.equals("segment") || c.equals("plan")).toList();
+        List<Column> perMonth = new ArrayList<>(List.of(col("account_id"), Periods.monthIndex(col("month")).as("p"),
+                col("mrr").cast("double").as("mrr"), col("active").cast("double").as("active")));
+        List<Column> perAccount = new ArrayList<>();
+        for (String c : categorical) {
+            perMonth.add(coalesce(col(c), lit(NO_LEVEL)).as(c));
+            perAccount.add(first(c).as(c));
+        }
+        Dataset<Row> monthly = accountMonthly.select(perMonth.toArray(new Column[0])).filter(col("p").leq(last));
         Row bounds = monthly.agg(min("p")).first();
         // No months: first = last leaves no estimable cohort, so every table comes out empty.
         int first = bounds.isNullAt(0) ? last : bounds.getInt(0);
@@ -65,9 +79,10 @@ public final class EpicPanel {
         // with zeros). Before that its MRR is 0 because it was not there, and its entry, a jump of its
         // whole price, would read as an effect or a pre-trend: adopters are customers before they
         // adopt, so all their entries fall before their cohort (issue 4 truth study).
+        perAccount.add(0, min(when(col("mrr").gt(0), col("p"))).as("entered"));
         Dataset<Row> accounts = monthly.groupBy("account_id")
                 .agg(map_from_entries(collect_list(struct(col("p"), struct(col("mrr"), col("active"))))).as("ys"),
-                        min(when(col("mrr").gt(0), col("p"))).as("entered"))
+                        perAccount.toArray(new Column[0]))
                 .join(adopted.groupBy("account_id").agg(collect_list(struct(col("epic_key"), col("cohort"))).as("adopted")),
                         Cols.seq(List.of("account_id")), "left");
 
@@ -92,16 +107,44 @@ public final class EpicPanel {
                 .and(clean(a.cleanControlMonths()))
                 .and(treated.or(control.isControl(col("cohort"), col("g"), col("t"))));
         Column ys = col("ys");
+        List<String> covariates = a.covariates();
+        Column x = covariates.isEmpty() ? lit(null).cast("array<double>") : covariates(monthly, covariates);
         Dataset<Row> comparisons = assignment.join(accounts, "account_id").join(broadcast(cells), comparisonWith)
-                .select(col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"),
+                .select(col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"), x.as("x"),
                         explode(array(
                                 struct(lit("mrr").as("outcome"), dy(ys, "mrr").as("dy")),
                                 struct(lit("active").as("outcome"), dy(ys, "active").as("dy")))).as("o"))
-                .select(col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"), col("treated"), col("o.dy").as("dy"))
+                .select(col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"), col("treated"),
+                        col("o.dy").as("dy"), col("x"))
                 .filter(col("dy").isNotNull())
                 .cache();
 
         return new Panel(comparisons, assignment, epics);
+    }
+
+    /**
+     * The account's covariates in a cell, as of its base month, without intercept, in the order
+     * configured: segment and plan as indicators of every level but the first (sorted; a missing
+     * value is a level of its own), tenure as months since its first MRR, pre_mrr as its MRR at base.
+     * The levels are the panel's few distinct values, read once.
+     */
+    static Column covariates(Dataset<Row> monthly, List<String> names) {
+        List<Column> xs = new ArrayList<>();
+        for (String name : names) {
+            switch (name) {
+                case "segment", "plan" -> {
+                    List<String> levels = new ArrayList<>();
+                    monthly.select(col(name)).distinct().collectAsList()
+                            .forEach(r -> levels.add(r.getString(0)));
+                    Collections.sort(levels);
+                    levels.stream().skip(1).forEach(l -> xs.add(when(col(name).equalTo(l), 1.0).otherwise(0.0)));
+                }
+                case "tenure" -> xs.add(col("base").minus(col("entered")).cast("double"));
+                case "pre_mrr" -> xs.add(element_at(col("ys"), col("base")).getField("mrr"));
+                default -> throw new IllegalArgumentException("unknown covariate " + name);
+            }
+        }
+        return array(xs.toArray(new Column[0]));
     }
 
     /** Y_t - Y_base of one outcome from an account's month -> (mrr, active) map. */

@@ -33,14 +33,17 @@ public final class EstimateCommand {
 
     public static void run(SparkSession spark, EstimateOptions o) {
         Dataset<Row> panel = read(spark, o.panel());
-        for (String c : List.of(o.unit(), o.time(), o.outcome(), o.cohort())) {
+        List<String> needed = new ArrayList<>(List.of(o.unit(), o.time(), o.outcome(), o.cohort()));
+        needed.addAll(o.covariates());
+        for (String c : needed) {
             if (!Arrays.asList(panel.columns()).contains(c)) {
                 throw new UserError("panel " + o.panel() + " has no column '" + c + "'; its columns are "
                         + String.join(", ", panel.columns()));
             }
         }
         checkBalanced(panel, o);
-        DidEstimator.Result r = new DidEstimator(o.unit(), o.time(), o.outcome(), o.cohort(), o.control()).estimate(panel);
+        DidEstimator.Result r = new DidEstimator(o.unit(), o.time(), o.outcome(), o.cohort(), o.control(), o.covariates())
+                .estimate(panel);
         if (o.control() == ControlGroup.NEVER_TREATED && !r.cohortSizes().containsKey(0)) {
             throw new UserError("panel " + o.panel() + " has no never-treated unit (" + o.cohort()
                     + " = 0); use --control not-yet");

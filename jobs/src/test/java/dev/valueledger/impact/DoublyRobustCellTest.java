@@ -180,7 +180,7 @@ class DoublyRobustCellTest {
      * did manual's. No analytic standard errors with lpop were found in print.
      * Rows: g, t, ATT(g,t), bootstrap se.
      */
-    private static final double[][] PUBLISHED = {
+    static final double[][] PUBLISHED = {
         {2004, 2004, -0.0145, 0.0233},
         {2004, 2005, -0.0764, 0.0297},
         {2004, 2006, -0.1404, 0.0348},

@@ -218,6 +218,44 @@ class EpicImpactTest extends SparkTestBase {
     }
 
     @Test
+    void segmentAsCovariateRemovesTheBiasOfSegmentTrends() {
+        // Enterprise accounts grow 20 a month, SMB 10; the adopters are mostly enterprise (t1, t2,
+        // t3; t4 SMB), the never-treated mostly SMB (c1 enterprise; c2..c4 SMB). Effect +50.
+        Map<String, String> segment = Map.of("t1", "ent", "t2", "ent", "t3", "ent", "t4", "smb",
+                "c1", "ent", "c2", "smb", "c3", "smb", "c4", "smb");
+        List<Object[]> rows = new ArrayList<>();
+        segment.forEach((account, seg) -> {
+            int g = COHORT.getOrDefault(account, 99);
+            for (int m = 1; m <= 6; m++) {
+                int mrr = LEVEL.get(account) + ("ent".equals(seg) ? 20 : 10) * m + (m >= g ? 50 : 0);
+                rows.add(row(account, String.format("2024-%02d", m), new BigDecimal(mrr).setScale(2), 1, seg, null));
+            }
+        });
+        Dataset<Row> panel = df(ACCOUNT_MONTHLY + ", segment STRING, plan STRING", rows.toArray(new Object[0][]));
+
+        // Unadjusted, cell (2024-03, 2024-03): adopters t1, t2 gain 20 + 50; controls c1 20, c2..c4 10,
+        // t3 20, t4 10: 80/6. ATT 70 - 13.33 = 56.67, not 50.
+        Row plain = only(EpicImpact.compute(panel, e1Adoptions(), config(Map.of()), Q).attgt()
+                .filter("outcome = 'mrr' AND cohort = '2024-03' AND month = '2024-03'"));
+        assertEquals(70 - 80.0 / 6, (double) plain.getAs("att"), 1e-9);
+
+        // Doubly robust with segment: within a segment treated and controls share the trend, so
+        // every cell's effect is the 50 (the propensity weights compare enterprise with enterprise).
+        EpicImpact.Result r = EpicImpact.compute(panel, e1Adoptions(),
+                TEST_CONFIG.with(Map.of("valueledger.attribution.min-accounts", "2",
+                        "valueledger.attribution.bootstrap-samples", "49",
+                        "valueledger.attribution.post-months", "2",
+                        "valueledger.attribution.pre-months", "2",
+                        "valueledger.attribution.covariates", List.of("segment"))), Q);
+        Row mrr = only(r.impact().filter(col("outcome").equalTo("mrr")));
+        assertEquals(50.0, (double) mrr.getAs("estimate"), 1e-6);
+        assertEquals("callaway_santanna_dr_did", mrr.getAs("method"));
+        assertEquals(0.0, (double) mrr.getAs("max_abs_pre_trend"), 1e-6);
+        Row cell = only(r.attgt().filter("outcome = 'mrr' AND cohort = '2024-03' AND month = '2024-03'"));
+        assertEquals(50.0, (double) cell.getAs("att"), 1e-6);
+    }
+
+    @Test
     void aQuarterBeforeAnyAdoptionYieldsNoRowsRatherThanFailing() {
         // Every adoption falls in May 2024, after 2024-Q1: nothing is estimable as of that quarter.
         Dataset<Row> may = df(ADOPTIONS, row("E1", "t1", "2024-05", "adoption"), row("E1", "t2", "2024-05", "adoption"));

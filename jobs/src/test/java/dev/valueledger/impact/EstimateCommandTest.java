@@ -68,6 +68,25 @@ class EstimateCommandTest extends SparkTestBase {
     }
 
     @Test
+    void mpdtaWithCovariateLpopMatchesRsDoublyRobustEstimates() throws IOException {
+        EstimateCommand.run(spark(), new EstimateOptions(ValidationData.file("mpdta/mpdta.csv"),
+                "countyreal", "year", "lemp", "first.treat", ControlGroup.NEVER_TREATED, out.toString(), List.of("lpop")));
+
+        Map<String, String[]> got = byKey(Files.readAllLines(out.resolve("attgt.csv")), 0, 1);
+        assertEquals(DoublyRobustCellTest.PUBLISHED.length, got.size());
+        for (double[] p : DoublyRobustCellTest.PUBLISHED) {
+            String k = (int) p[0] + "/" + (int) p[1] + "/";
+            String[] g = got.get(k);
+            // R prints 4 decimals; its standard errors are bootstrap ones, ours analytic (within 6%).
+            assertEquals(p[2], Double.parseDouble(g[2]), 5e-5, "att " + k);
+            assertEquals(p[3], Double.parseDouble(g[3]), 0.15 * p[3], "se " + k);
+        }
+        List<String> aggte = Files.readAllLines(out.resolve("aggte.csv"));
+        assertEquals(Files.readAllLines(Path.of(ValidationData.file("mpdta/expected_aggte_never_treated.csv"))).size(),
+                aggte.size(), "the same aggregations as without covariates");
+    }
+
+    @Test
     void unbalancedPanelNamesTheProblem() throws IOException {
         Path panel = out.resolve("gap.csv");
         // Unit 2 misses period 2.
