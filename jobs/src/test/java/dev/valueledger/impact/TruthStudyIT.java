@@ -44,8 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The truth study of issue 4: on generated companies (seeds {@code valueledger.truth.seeds}, scale
- * {@code valueledger.truth.scale}) the pipeline's mrr impact estimates recover the planted effects,
- * and the naive adopters-versus-others comparison does not. Writes target/truth-study/.
+ * {@code valueledger.truth.scale}, optional {@code valueledger.truth.covariates}, e.g. segment,pre_mrr)
+ * the pipeline's mrr impact estimates recover the planted effects, and the naive
+ * adopters-versus-others comparison does not. Writes target/truth-study/ ({@code valueledger.truth.out}).
  * Run: mvn -B -o verify -Ptruth-study -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
  */
 class TruthStudyIT extends SparkTestBase {
@@ -120,7 +121,10 @@ class TruthStudyIT extends SparkTestBase {
     private Dataset<Row> study(long seed, double scale) throws IOException {
         Path input = tmp.resolve("in-" + seed);
         CompanyGenerator.generate(input.toString(), new GeneratorOptions(scale, seed, 0.0));
-        AppConfig cfg = TEST_CONFIG.with(Map.of("valueledger.lake.root", tmp.resolve("lake-" + seed).toString()));
+        List<String> covariates = Arrays.stream(System.getProperty("valueledger.truth.covariates", "").split(","))
+                .map(String::trim).filter(c -> !c.isEmpty()).toList();
+        AppConfig cfg = TEST_CONFIG.with(Map.of("valueledger.lake.root", tmp.resolve("lake-" + seed).toString(),
+                "valueledger.attribution.covariates", covariates));
         Pipeline.run(spark(), cfg, new Pipeline.Request(input.toString(), Optional.empty(), true), Progress.silent());
         Lakehouse lake = new Lakehouse(spark(), cfg);
 
@@ -164,7 +168,9 @@ class TruthStudyIT extends SparkTestBase {
     private static String markdown(List<Long> seeds, double scale, String[] epicColumns, List<Row> epics,
                                    String[] summaryColumns, List<Row> summary) {
         StringBuilder sb = new StringBuilder("# Truth study of the Epic impact estimator\n\n")
-                .append(String.format(Locale.ROOT, "Seeds %s at scale %s, outcome mrr, quarter %s, configuration defaults."
+                .append(String.format(Locale.ROOT, "Seeds %s at scale %s, outcome mrr, quarter %s, configuration defaults"
+                        + (System.getProperty("valueledger.truth.covariates", "").isBlank() ? "."
+                                : " with covariates " + System.getProperty("valueledger.truth.covariates") + ".")
                         + " Money in EUR per adopting account per month; the generator bills each Epic's add-on from the"
                         + " adoption day, so every cell 0 <= t - g < post-months carries the whole planted effect.%n%n",
                         seeds, scale, JUDGED.label()))
