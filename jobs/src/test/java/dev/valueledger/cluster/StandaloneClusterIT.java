@@ -89,6 +89,7 @@ class StandaloneClusterIT extends SparkTestBase {
         CompanyGenerator.generate(input.toString(), new GeneratorOptions(0.01, 7, 0.01));
 
         Path localLake = tmp.resolve("local-lake");
+        long t0 = System.nanoTime();
         Pipeline.run(spark(), TEST_CONFIG.with(Map.of("valueledger.lake.root", localLake.toString())),
                 new Pipeline.Request(input.toString(), Optional.of(Quarter.parse(QUARTER, 1)), true), new Progress(System.err));
 
@@ -96,6 +97,7 @@ class StandaloneClusterIT extends SparkTestBase {
         Path submitLog = tmp.resolve("submit.log");
         Path[] workDirs = {tmp.resolve("worker-1"), tmp.resolve("worker-2")};
         JsonNode masterState;
+        long t1 = System.nanoTime();
         try {
             // Port 0 everywhere: each daemon binds a port the kernel knows to be free, and the master
             // says in its log which one it got; a port chosen here first could be taken meanwhile.
@@ -139,6 +141,7 @@ class StandaloneClusterIT extends SparkTestBase {
             stopAll();
         }
 
+        long t2 = System.nanoTime();
         // The master saw one application, finished, and each worker ran an executor of it that ran tasks.
         JsonNode apps = masterState.path("completedapps");
         assertEquals(1, apps.size(), "completed applications: " + masterState);
@@ -166,6 +169,10 @@ class StandaloneClusterIT extends SparkTestBase {
         }
         Dataset<Row> runs = spark().read().format("delta").load(clusterLake.resolve("gold").resolve("pipeline_runs").toString());
         assertEquals(1, runs.count(), "one run recorded in the cluster lakehouse");
+        // How long each part took, for deciding where the test can run (CI has a time budget).
+        System.err.printf("StandaloneClusterIT: local run %d s, cluster up and run %d s, %d tables compared in %d s%n",
+                TimeUnit.NANOSECONDS.toSeconds(t1 - t0), TimeUnit.NANOSECONDS.toSeconds(t2 - t1),
+                localTables.size() - ABOUT_THE_RUN.size(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t2));
     }
 
     /**
