@@ -87,7 +87,8 @@ public final class DataQuality {
 
     /** Workflow statuses no mapping names; they count as active until configured (CONTRACT §2). */
     public static Check unmappedStatuses(Dataset<Row> unmapped) {
-        List<Row> rows = unmapped.orderBy(col("occurrences").desc()).limit(10).collectAsList();
+        // Ties broken by name: the ten named must not depend on which executor answered first.
+        List<Row> rows = unmapped.orderBy(col("occurrences").desc(), col("status")).limit(10).collectAsList();
         long n = rows.size() < 10 ? rows.size() : unmapped.count();
         String details = rows.stream().map(r -> r.get(0) + " (" + r.get(1) + ")").collect(Collectors.joining(", "));
         return Check.of("unmapped_status", "work_item_transitions", n == 0, n, 0.0, false,
