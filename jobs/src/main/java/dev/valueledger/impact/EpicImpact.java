@@ -197,7 +197,8 @@ public final class EpicImpact {
 
         double z = new NormalDistribution().inverseCumulativeProbability(0.5 + a.confidenceLevel() / 2);
         Dataset<Row> estimates = spark.createDataFrame(points, new StructType()
-                        .add("quarter", DataTypes.StringType).add("epic_key", DataTypes.StringType).add("outcome", DataTypes.StringType)
+                        // Never null, as the single quarter's literal label was.
+                        .add("quarter", DataTypes.StringType, false).add("epic_key", DataTypes.StringType).add("outcome", DataTypes.StringType)
                         .add("agg", DataTypes.StringType).add("event_month", DataTypes.IntegerType)
                         .add("estimate", DataTypes.DoubleType))
                 .join(se, Cols.seq(perAggregate), "left")
