@@ -28,10 +28,11 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-/** Each Epic's causal effect on account MRR and retention per quarter, with event study and verdict (CONTRACT §2 Impact, Attributed MRR; §3 epic_impact*). */
+/** Each Epic's causal effect on account MRR and retention per quarter, all quarters in one pass, with event study and verdict (CONTRACT §2 Impact, Attributed MRR; §3 epic_impact*). */
 public final class EpicImpact {
 
-    private static final List<String> KEYS = List.of("epic_key", "outcome");
+    /** An estimate's key: the quarter is a column as the Epic is, so all quarters are estimated in one pass. */
+    private static final List<String> KEYS = List.of("quarter", "epic_key", "outcome");
     /** Aggregate id of the Epic's effect (R's simple aggregation over the post horizon). */
     private static final String EFFECT = "simple:overall";
 
@@ -86,21 +87,29 @@ public final class EpicImpact {
             .column("run_id", "Run that wrote the row (pipeline_runs.run_id)")
             .partitionBy("quarter").key("quarter", "epic_key", "outcome", "cohort", "month").build();
 
-    /** The three tables of a quarter, not yet conformed to their specs. */
+    /** The three tables, each with a quarter column, not yet conformed to their specs. */
     public record Result(Dataset<Row> impact, Dataset<Row> eventStudy, Dataset<Row> attgt) { }
 
     private EpicImpact() { }
 
+    /** One quarter's estimate: {@link #compute(Dataset, Dataset, AppConfig, List)} of that quarter alone. */
+    public static Result compute(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig cfg, Quarter q) {
+        return compute(accountMonthly, adoptions, cfg, List.of(q));
+    }
+
     /**
+     * Every quarter's estimate in one pass: each quarter's rows are those of its own panel (the
+     * account months up to its last month), computed together with the quarter as a key column.
+     *
      * @param accountMonthly account_id, month 'YYYY-MM', mrr DECIMAL, active INT: balanced
      * @param adoptions      epic_key, account_id, cohort_month 'YYYY-MM', method ('adoption' | 'exposure')
+     * @param quarters       at least one quarter
      */
-    public static Result compute(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig cfg, Quarter q) {
+    public static Result compute(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig cfg, List<Quarter> quarters) {
         AppConfig.Attribution a = cfg.attribution();
         ControlGroup control = ControlGroup.parse(a.controlGroup());
-        int last = q.end().getYear() * 12 + q.end().getMonthValue() - 2;
 
-        EpicPanel.Panel panel = EpicPanel.build(accountMonthly, adoptions, a, control, last);
+        EpicPanel.Panel panel = EpicPanel.build(accountMonthly, adoptions, a, control, quarters);
         Dataset<Row> comparisons = panel.comparisons();
         Dataset<Row> assignment = panel.assignment();
         Dataset<Row> epics = panel.epics();
@@ -120,12 +129,12 @@ public final class EpicImpact {
         // The estimates feed both the event study and the impact table, and their plan (panel,
         // cells, influence, bootstrap) is deep: computing them once and cutting the lineage keeps
         // every later query small and stops the bootstrap from running once per consumer.
-        Dataset<Row> estimates = estimates(cellStats, influence, assignment, a, q).localCheckpoint();
+        Dataset<Row> estimates = estimates(cellStats, influence, assignment, a).localCheckpoint();
         Dataset<Row> eventStudy = estimates.filter(col("agg").startsWith("dynamic:"))
                 .select("quarter", "epic_key", "outcome", "event_month", "estimate", "std_error", "ci_low", "ci_high");
         Dataset<Row> impact = impactTable(estimates, eventStudy, comparisons, epics, cfg, control).localCheckpoint();
 
-        Dataset<Row> attgt = cellStats.select(lit(q.label()).as("quarter"), col("epic_key"), col("outcome"),
+        Dataset<Row> attgt = cellStats.select(col("quarter"), col("epic_key"), col("outcome"),
                 Periods.monthLabel(col("g")).as("cohort"), Periods.monthLabel(col("t")).as("month"), col("att"),
                 col("se").as("std_error"), col("n_treated"), col("n_control")).localCheckpoint();
         cellStats.unpersist();
@@ -134,28 +143,29 @@ public final class EpicImpact {
     }
 
     /**
-     * The Epic's effect (id {@value #EFFECT}) and its event-study months per Epic and outcome:
-     * epic_key, outcome, agg, event_month, estimate, std_error, ci_low, ci_high, quarter.
+     * The Epic's effect (id {@value #EFFECT}) and its event-study months per quarter, Epic and outcome:
+     * quarter, epic_key, outcome, agg, event_month, estimate, std_error, ci_low, ci_high.
      */
     private static Dataset<Row> estimates(Dataset<Row> cellStats, Dataset<Row> influence, Dataset<Row> assignment,
-                                          AppConfig.Attribution a, Quarter q) {
+                                          AppConfig.Attribution a) {
         SparkSession spark = cellStats.sparkSession();
-        // Per Epic and outcome the effect and the event study as functionals of its cells
-        // (small tables on the driver; the unit-level work stays in Spark).
-        Map<String, Map<Integer, Long>> sizes = new HashMap<>();
-        for (Row r : assignment.groupBy("epic_key", "cohort").count().collectAsList()) {
-            sizes.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getInt(1), r.getLong(2));
+        // Per quarter, Epic and outcome the effect and the event study as functionals of its cells
+        // (small tables on the driver: quarters x Epics x cohorts; the unit-level work stays in Spark).
+        Map<List<Object>, Map<Integer, Long>> sizes = new HashMap<>();
+        for (Row r : assignment.groupBy("quarter", "epic_key", "cohort").count().collectAsList()) {
+            sizes.computeIfAbsent(List.of(r.getString(0), r.getString(1)), k -> new HashMap<>()).put(r.getInt(2), r.getLong(3));
         }
         Map<List<Object>, List<Aggregation.Cell>> cellsByKey = new LinkedHashMap<>();
-        for (Row r : cellStats.select("epic_key", "outcome", "g", "t", "att", "se").orderBy("epic_key", "outcome", "g", "t").collectAsList()) {
-            cellsByKey.computeIfAbsent(List.of(r.getString(0), r.getString(1)), k -> new ArrayList<>())
-                    .add(new Aggregation.Cell(r.getInt(2), r.getInt(3), r.getDouble(4), r.getDouble(5)));
+        for (Row r : cellStats.select("quarter", "epic_key", "outcome", "g", "t", "att", "se")
+                .orderBy("quarter", "epic_key", "outcome", "g", "t").collectAsList()) {
+            cellsByKey.computeIfAbsent(List.of(r.getString(0), r.getString(1), r.getString(2)), k -> new ArrayList<>())
+                    .add(new Aggregation.Cell(r.getInt(3), r.getInt(4), r.getDouble(5), r.getDouble(6)));
         }
         Map<List<Object>, List<Aggregation.Functional>> functionals = new LinkedHashMap<>();
         Map<List<Object>, Long> nUnits = new HashMap<>();
         List<Row> points = new ArrayList<>();
         cellsByKey.forEach((key, cs) -> {
-            Map<Integer, Long> s = sizes.get((String) key.get(0));
+            Map<Integer, Long> s = sizes.get(key.subList(0, 2));
             long n = s.values().stream().mapToLong(Long::longValue).sum();
             List<Aggregation.Functional> fs = new ArrayList<>();
             if (cs.stream().anyMatch(c -> c.t() >= c.g())) {
@@ -165,31 +175,35 @@ public final class EpicImpact {
                     .filter(f -> f.egt() != null).forEach(fs::add);
             functionals.put(key, fs);
             nUnits.put(key, n);
-            fs.forEach(f -> points.add(RowFactory.create(key.get(0), key.get(1), f.id(), f.egt(), f.att())));
+            fs.forEach(f -> points.add(RowFactory.create(key.get(0), key.get(1), key.get(2), f.id(), f.egt(), f.att())));
         });
 
-        StructType keySchema = new StructType().add("epic_key", DataTypes.StringType).add("outcome", DataTypes.StringType);
-        Dataset<Row> unitCohorts = assignment.select(col("epic_key"), col("account_id").as("unit"), col("cohort"))
+        StructType keySchema = new StructType().add("quarter", DataTypes.StringType).add("epic_key", DataTypes.StringType)
+                .add("outcome", DataTypes.StringType);
+        Dataset<Row> unitCohorts = assignment.select(col("quarter"), col("epic_key"), col("account_id").as("unit"), col("cohort"))
                 .crossJoin(spark.createDataFrame(List.of(RowFactory.create("mrr"), RowFactory.create("active")),
                         new StructType().add("outcome", DataTypes.StringType)));
         Dataset<Row> unitInfluence = Aggregation.unitInfluence(spark, influence, unitCohorts, keySchema, functionals, nUnits);
-        List<String> perAggregate = List.of("epic_key", "outcome", "agg");
-        // Without draws configured the analytic standard error stands in for the bootstrap.
+        List<String> perAggregate = List.of("quarter", "epic_key", "outcome", "agg");
+        // Without draws configured the analytic standard error stands in for the bootstrap. The
+        // draws' weights hash (seed, account, draw) only, so an account weighs the same in a draw
+        // whatever the quarter and Epic, as when each quarter was bootstrapped on its own.
         Dataset<Row> se = a.bootstrapSamples() > 0
-                ? MultiplierBootstrap.standardErrors(unitInfluence, List.of("epic_key"),
-                        cellsByKey.keySet().stream().map(k -> k.get(0)).distinct().map(RowFactory::create).toList(),
+                ? MultiplierBootstrap.standardErrors(unitInfluence, List.of("quarter", "epic_key"),
+                        cellsByKey.keySet().stream().map(k -> k.subList(0, 2)).distinct()
+                                .map(k -> RowFactory.create(k.toArray())).toList(),
                         List.of("outcome", "agg"), a.bootstrapSamples(), a.bootstrapSeed())
                 : Aggregation.analyticSe(unitInfluence, KEYS).withColumnRenamed("se", "std_error");
 
         double z = new NormalDistribution().inverseCumulativeProbability(0.5 + a.confidenceLevel() / 2);
         Dataset<Row> estimates = spark.createDataFrame(points, new StructType()
-                        .add("epic_key", DataTypes.StringType).add("outcome", DataTypes.StringType)
+                        // Never null, as the single quarter's literal label was.
+                        .add("quarter", DataTypes.StringType, false).add("epic_key", DataTypes.StringType).add("outcome", DataTypes.StringType)
                         .add("agg", DataTypes.StringType).add("event_month", DataTypes.IntegerType)
                         .add("estimate", DataTypes.DoubleType))
                 .join(se, Cols.seq(perAggregate), "left")
                 .withColumn("ci_low", col("estimate").minus(col("std_error").multiply(z)))
                 .withColumn("ci_high", col("estimate").plus(col("std_error").multiply(z)))
-                .withColumn("quarter", lit(q.label()))
                 .cache();
         return estimates;
     }
@@ -204,11 +218,11 @@ public final class EpicImpact {
                                             Dataset<Row> epics, AppConfig cfg, ControlGroup control) {
         AppConfig.Attribution a = cfg.attribution();
         Column excludesZero = col("ci_low").gt(0).or(col("ci_high").lt(0));
-        Dataset<Row> preTrend = eventStudy.filter(col("event_month").lt(0)).groupBy("epic_key", "outcome")
+        Dataset<Row> preTrend = eventStudy.filter(col("event_month").lt(0)).groupBy(Cols.of(KEYS))
                 .agg(max(abs(col("estimate"))).as("max_abs_pre_trend"),
                         sum(when(excludesZero, 1).otherwise(0)).as("pre_excluding_zero"));
         Dataset<Row> counts = comparisons.filter(col("t").minus(col("g")).between(0, a.postMonths() - 1))
-                .groupBy("epic_key", "outcome")
+                .groupBy(Cols.of(KEYS))
                 .agg(countDistinct(when(col("treated"), col("unit"))).as("n_treated"),
                         countDistinct(when(not(col("treated")), col("unit"))).as("n_control"));
 
@@ -219,7 +233,7 @@ public final class EpicImpact {
         Dataset<Row> impact = estimates.filter(col("agg").equalTo(EFFECT))
                 .join(counts, Cols.seq(KEYS))
                 .join(preTrend, Cols.seq(KEYS), "left")
-                .join(epics, "epic_key")
+                .join(epics, Cols.seq(List.of("quarter", "epic_key")))
                 .withColumn("method", when(col("itt"), lit(method(a) + "_itt")).otherwise(lit(method(a))))
                 .withColumn("control_group", lit(control.label()))
                 .withColumn("pre_trend_ok", preTrendOk)

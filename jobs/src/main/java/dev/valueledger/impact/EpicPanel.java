@@ -1,13 +1,20 @@
 package dev.valueledger.impact;
 
 import dev.valueledger.config.AppConfig;
+import dev.valueledger.pipeline.Quarter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
@@ -27,7 +34,7 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
-/** The Epic x account x month comparisons Y_t - Y_base of every Epic's cells in one pass, clean of other Epics (CONTRACT §2 Impact). */
+/** The quarter x Epic x account x month comparisons Y_t - Y_base of every quarter's and Epic's cells in one pass, clean of other Epics (CONTRACT §2 Impact). */
 public final class EpicPanel {
 
     /** The level of accounts without a segment or plan, when those are covariates. */
@@ -36,20 +43,40 @@ public final class EpicPanel {
     private EpicPanel() { }
 
     /**
-     * @param comparisons epic_key, outcome (mrr | active), g, t, unit, treated, dy: one row per
-     *                    account taking part in a cell, as {@link GroupTimeEffects} takes them
-     * @param assignment  epic_key, account_id, cohort (0 = not treated by that Epic in the panel):
-     *                    every account of each Epic's estimation once
-     * @param epics       epic_key, itt (true when cohorts come from feature-flag exposures)
+     * @param comparisons quarter, epic_key, outcome (mrr | active), g, t, unit, treated, dy, x: one
+     *                    row per account taking part in a cell of a quarter's estimate, as
+     *                    {@link GroupTimeEffects} takes them
+     * @param assignment  quarter, epic_key, account_id, cohort (0 = not treated by that Epic in the
+     *                    quarter's panel): every account of each quarter's estimation of an Epic once
+     * @param epics       quarter, epic_key, itt (true when cohorts come from feature-flag exposures)
      */
     public record Panel(Dataset<Row> comparisons, Dataset<Row> assignment, Dataset<Row> epics) { }
 
+    /** Month index (year * 12 + month - 1) of the quarter's last month: its panel ends there. */
+    public static int lastMonth(Quarter q) {
+        return q.end().getYear() * 12 + q.end().getMonthValue() - 2;
+    }
+
     /**
-     * Cells are each adopting cohort g of an Epic with t - g in [-pre-months, post-months - 1]
-     * inside the panel; {@code last} is the month index of the quarter's last month.
+     * Every quarter's panel at once, the quarter a key column as the Epic is: as of a quarter the
+     * panel holds the months up to its last, and cells are each adopting cohort g of an Epic with
+     * t - g in [-pre-months, post-months - 1] inside it.
      */
     public static Panel build(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig.Attribution a,
-                              ControlGroup control, int last) {
+                              ControlGroup control, List<Quarter> quarters) {
+        if (quarters.isEmpty()) {
+            throw new IllegalArgumentException("no quarter to estimate");
+        }
+        SparkSession spark = accountMonthly.sparkSession();
+        Map<String, Integer> lastOf = new LinkedHashMap<>();
+        quarters.forEach(q -> lastOf.put(q.label(), lastMonth(q)));
+        List<Row> horizonRows = new ArrayList<>();
+        lastOf.forEach((label, last) -> horizonRows.add(RowFactory.create(label, last)));
+        Dataset<Row> horizons = spark.createDataFrame(horizonRows, new StructType()
+                .add("quarter", DataTypes.StringType, false).add("last", DataTypes.IntegerType, false));
+        int lastOfAll = Collections.max(lastOf.values());
+        Column last = col("last");
+
         // Estimates are statistics with standard errors, computed in double; the money figure
         // derived from them (attributed_mrr) goes back to DECIMAL, rounded half-even to the cent.
         // Segment and plan are read only when they are covariates.
@@ -61,10 +88,12 @@ public final class EpicPanel {
             perMonth.add(coalesce(col(c), lit(NO_LEVEL)).as(c));
             perAccount.add(first(c).as(c));
         }
-        Dataset<Row> monthly = accountMonthly.select(perMonth.toArray(new Column[0])).filter(col("p").leq(last));
+        Dataset<Row> monthly = accountMonthly.select(perMonth.toArray(new Column[0])).filter(col("p").leq(lastOfAll));
         Row bounds = monthly.agg(min("p")).first();
-        // No months: first = last leaves no estimable cohort, so every table comes out empty.
-        int first = bounds.isNullAt(0) ? last : bounds.getInt(0);
+        // The panel's first month is the same in every quarter that has months at all; a quarter
+        // ending before it has no estimable cohort (first < cohort <= last is empty), as a panel
+        // without months (first = last) has none.
+        int first = bounds.isNullAt(0) ? lastOfAll : bounds.getInt(0);
 
         Dataset<Row> adopted = adoptions
                 .select(col("epic_key"), col("account_id"), Periods.monthIndex(col("cohort_month")).as("cohort"),
@@ -72,54 +101,64 @@ public final class EpicPanel {
                 .groupBy("epic_key", "account_id").agg(min("cohort").as("cohort"), max("itt").as("itt"));
         // R did: a cohort after the last month is not treated within the panel; one in the first
         // month has no untreated base and its accounts leave that Epic's estimation.
-        Column estimable = col("cohort").gt(first).and(col("cohort").leq(last));
-        Dataset<Row> epics = adopted.filter(estimable).groupBy("epic_key").agg(max("itt").as("itt"));
+        Dataset<Row> estimable = adopted.join(broadcast(horizons), col("cohort").gt(first).and(col("cohort").leq(last)));
+        Dataset<Row> epics = estimable.groupBy("quarter", "epic_key").agg(max("itt").as("itt"));
 
         // An account is a customer from its first month with MRR > 0 (churned ones stay customers,
         // with zeros). Before that its MRR is 0 because it was not there, and its entry, a jump of its
         // whole price, would read as an effect or a pre-trend: adopters are customers before they
-        // adopt, so all their entries fall before their cohort (issue 4 truth study).
+        // adopt, so all their entries fall before their cohort (issue 4 truth study). Entry only
+        // counts as entered <= base < t <= last, so reading it over all quarters' months changes
+        // nothing; an account is in a quarter's panel when it has a month up to the quarter's last.
         perAccount.add(0, min(when(col("mrr").gt(0), col("p"))).as("entered"));
+        perAccount.add(1, min(col("p")).as("since"));
         Dataset<Row> accounts = monthly.groupBy("account_id")
                 .agg(map_from_entries(collect_list(struct(col("p"), struct(col("mrr"), col("active"))))).as("ys"),
                         perAccount.toArray(new Column[0]))
                 .join(adopted.groupBy("account_id").agg(collect_list(struct(col("epic_key"), col("cohort"))).as("adopted")),
                         Cols.seq(List.of("account_id")), "left");
 
-        Dataset<Row> assignment = epics.select("epic_key").crossJoin(accounts.select("account_id"))
+        Dataset<Row> assignment = epics.select("quarter", "epic_key").join(broadcast(horizons), "quarter")
+                .crossJoin(accounts.select("account_id", "since"))
+                .filter(col("since").leq(last))
                 .join(adopted.select("epic_key", "account_id", "cohort"),
                         Cols.seq(List.of("epic_key", "account_id")), "left")
                 .withColumn("cohort", when(col("cohort").isNull().or(col("cohort").gt(last)), lit(0)).otherwise(col("cohort")))
                 .filter(col("cohort").equalTo(0).or(col("cohort").gt(first)))
+                .select("quarter", "epic_key", "account_id", "cohort")
                 .cache();
 
-        Dataset<Row> cells = adopted.filter(estimable).select(col("epic_key").as("cell_epic"), col("cohort").as("g")).distinct()
+        Dataset<Row> cells = estimable.select(col("quarter").as("cell_quarter"), col("epic_key").as("cell_epic"),
+                        col("cohort").as("g"), col("last")).distinct()
                 .withColumn("e", explode(sequence(lit(-a.preMonths()), lit(a.postMonths() - 1))))
                 .withColumn("t", col("g").plus(col("e")))
                 .filter(col("t").gt(first).and(col("t").leq(last)))
                 .withColumn("base", when(col("t").geq(col("g")), col("g").minus(1)).otherwise(col("t").minus(1)))
-                .drop("e");
+                .drop("e", "last");
 
         Column treated = col("cohort").equalTo(col("g"));
         // Only customers at the base month take part in a comparison of (base, t), and only accounts
-        // clean of other Epics near it, treated or control alike.
-        Column comparisonWith = col("epic_key").equalTo(col("cell_epic")).and(col("entered").leq(col("base")))
+        // clean of other Epics near it, treated or control alike. The cohort is the quarter's
+        // (0 when after its last month), so controls are as of the quarter.
+        Column comparisonWith = col("quarter").equalTo(col("cell_quarter")).and(col("epic_key").equalTo(col("cell_epic")))
+                .and(col("entered").leq(col("base")))
                 .and(clean(a.cleanControlMonths()))
                 .and(treated.or(control.isControl(col("cohort"), col("g"), col("t"))));
         Column ys = col("ys");
         List<String> covariates = a.covariates();
         Column x = covariates.isEmpty() ? lit(null).cast("array<double>") : covariates(monthly, covariates);
         Dataset<Row> comparisons = assignment.join(accounts, "account_id").join(broadcast(cells), comparisonWith)
-                .select(col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"), x.as("x"),
+                .select(col("quarter"), col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"),
+                        x.as("x"),
                         explode(array(
                                 struct(lit("mrr").as("outcome"), dy(ys, "mrr").as("dy")),
                                 struct(lit("active").as("outcome"), dy(ys, "active").as("dy")))).as("o"))
-                .select(col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"), col("treated"),
-                        col("o.dy").as("dy"), col("x"))
+                .select(col("quarter"), col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"),
+                        col("treated"), col("o.dy").as("dy"), col("x"))
                 .filter(col("dy").isNotNull())
                 .cache();
 
-        return new Panel(comparisons, assignment, epics);
+        return new Panel(comparisons, assignment, epics.select("quarter", "epic_key", "itt"));
     }
 
     /**

@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.col;
@@ -174,11 +173,11 @@ public final class GoldStage {
 
     /** Effect of every Epic as of each quarter; epic_impact itself is written once finance has reconciled it. */
     private Dataset<Row> impact(Dataset<Row> panel, Dataset<Row> adoptions) {
-        List<EpicImpact.Result> results = quarters.stream().map(q -> EpicImpact.compute(panel, adoptions, ctx.cfg(), q)).toList();
-        write(Map.of(EpicImpact.EPIC_IMPACT_EVENT_STUDY, union(results, EpicImpact.Result::eventStudy),
-                EpicImpact.EPIC_IMPACT_ATTGT, union(results, EpicImpact.Result::attgt)));
+        // All quarters in one pass, the quarter a key column: one set of Spark jobs, not one per quarter.
+        EpicImpact.Result result = EpicImpact.compute(panel, adoptions, ctx.cfg(), quarters);
+        write(Map.of(EpicImpact.EPIC_IMPACT_EVENT_STUDY, result.eventStudy(), EpicImpact.EPIC_IMPACT_ATTGT, result.attgt()));
         ctx.progress().report("impact", "effect of every Epic on MRR and retention, with intervals");
-        return keep(union(results, EpicImpact.Result::impact));
+        return keep(result.impact());
     }
 
     /** Outcome scorecards and OKR progress; returns OKR attainment per team and quarter. */
@@ -218,10 +217,6 @@ public final class GoldStage {
                 () -> DataQuality.keysAndCount(spec, ctx.lake().readVersion(spec, versions.get(spec)),
                         java.util.Optional.ofNullable(previous.get(spec.name())))));
         ParallelWrites.run(ctx.cfg().parallelWrites(), perTable).values().forEach(checks::addAll);
-    }
-
-    private static Dataset<Row> union(List<EpicImpact.Result> results, Function<EpicImpact.Result, Dataset<Row>> part) {
-        return results.stream().map(part).reduce(Dataset::unionByName).orElseThrow();
     }
 
     /**
