@@ -9,14 +9,13 @@ import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_dt_interval;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
@@ -108,31 +107,38 @@ public final class OutcomeMeasure {
     }
 
     private static Dataset<Row> eventFigures(Dataset<Row> probes, OutcomeInputs in, AppConfig cfg) {
-        Dataset<Row> events = in.productEvents();
+        int activeWindowDays = cfg.adoption().activeWindowDays();
         Column isEventCount = col("metric").startsWith(EVENT_PREFIX);
         // event:<name> counts over the whole window; the other two read the active window before `to`.
         Column lower = when(isEventCount, col("from_ts"))
-                .otherwise(col("to_ts").minus(make_dt_interval(lit(cfg.adoption().activeWindowDays()))));
-        Dataset<Row> p = probes.select(col("probe_id"), col("metric"), col("to_ts"), lower.as("lower_ts"),
+                .otherwise(col("to_ts").minus(make_dt_interval(lit(activeWindowDays))));
+        Dataset<Row> windows = probes.select(col("probe_id"), col("to_ts"), lower.as("lower_ts"),
                 when(isEventCount, col("metric").substr(EVENT_PREFIX.length() + 1, Integer.MAX_VALUE)).as("event_name"));
 
-        Dataset<Row> adopters = probes.select(col("probe_id").as("a_probe"), explode(col("adoption_epics")).as("a_epic"))
-                .join(in.firstUse().select(col("epic_key"), col("account_id").as("a_account"),
-                        col("adopted_at")), col("a_epic").equalTo(col("epic_key")))
-                .groupBy(col("a_probe"), col("a_account"))
-                .agg(min(col("adopted_at")).as("adopted_at"));
+        // Only adoption_rate reads adoption: its probes' accounts that adopted one of their Epics before `to`.
+        Dataset<Row> adoptedBefore = probes.filter(col("metric").equalTo(ADOPTION_RATE))
+                .select(col("probe_id"), col("to_ts"), explode(col("adoption_epics")).as("a_epic"))
+                .join(in.firstUse().select(col("epic_key"), col("account_id"), col("adopted_at")),
+                        col("a_epic").equalTo(col("epic_key")))
+                .filter(col("adopted_at").lt(col("to_ts")))
+                .select(col("probe_id"), col("account_id"), col("to_ts"))
+                .distinct();
+        Dataset<Row> adopting = WindowActivity.activeAmong(adoptedBefore, in.eventDays(), activeWindowDays)
+                .groupBy(col("probe_id").as("a_probe"))
+                .agg(count(lit(1)).as("adopting"));
+        Dataset<Row> named = WindowActivity.namedEvents(windows, in.eventDays())
+                .select(col("probe_id").as("n_probe"), col("named_events"));
 
-        return events.select(col("account_id"), col("timestamp"), col("event"))
-                .join(broadcast(p), col("timestamp").geq(col("lower_ts")).and(col("timestamp").lt(col("to_ts"))))
-                .join(adopters, col("probe_id").equalTo(col("a_probe")).and(col("account_id").equalTo(col("a_account"))), "left")
-                .groupBy(col("probe_id"), col("metric"))
-                .agg(countDistinct(col("account_id")).as("accounts"),
-                        countDistinct(when(col("adopted_at").lt(col("to_ts")), col("account_id"))).as("adopting"),
-                        count_if(col("event").equalTo(col("event_name"))).as("named_events"))
+        // A probe without an event in its window gets no figure here (OutcomeMeasure.of gives it no value).
+        return WindowActivity.accounts(windows, in.eventDays(), in.productEvents())
+                .filter(col("accounts").gt(0))
+                .join(probes.select(col("probe_id"), col("metric")), "probe_id")
+                .join(adopting, col("probe_id").equalTo(col("a_probe")), "left")
+                .join(named, col("probe_id").equalTo(col("n_probe")), "left")
                 .select(col("probe_id"),
-                        when(col("metric").equalTo(ADOPTION_RATE), ratio(col("adopting"), col("accounts")))
+                        when(col("metric").equalTo(ADOPTION_RATE), ratio(coalesce(col("adopting"), lit(0L)), col("accounts")))
                                 .when(col("metric").equalTo(ACTIVE_ACCOUNTS), col("accounts").cast(VALUE_TYPE))
-                                .otherwise(ratio(col("named_events"), col("accounts"))).as("value"),
+                                .otherwise(ratio(coalesce(col("named_events"), lit(0L)), col("accounts"))).as("value"),
                         col("accounts").as("n_accounts"));
     }
 

@@ -19,6 +19,7 @@ import dev.valueledger.impact.EpicImpact;
 import dev.valueledger.ingest.IngestTables;
 import dev.valueledger.ingest.Source;
 import dev.valueledger.outcomes.EpicOutcomeScorecard;
+import dev.valueledger.outcomes.EventDays;
 import dev.valueledger.outcomes.OkrAttainment;
 import dev.valueledger.outcomes.OkrProgress;
 import dev.valueledger.outcomes.OutcomeInputs;
@@ -182,8 +183,11 @@ public final class GoldStage {
 
     /** Outcome scorecards and OKR progress; returns OKR attainment per team and quarter. */
     private Dataset<Row> outcomes(Dataset<Row> dimEpic, Dataset<Row> panel, Dataset<Row> firstUse) {
-        OutcomeInputs in = new OutcomeInputs(dimEpic, silver(Source.PRODUCT_EVENTS), panel, silver(Source.OKRS),
-                silver(Source.OKR_CHECKINS), gold(FlowMetrics.SPEC), gold(DoraMetrics.SPEC), firstUse);
+        Dataset<Row> events = silver(Source.PRODUCT_EVENTS);
+        // One pass over the events for every outcome window of both tables.
+        OutcomeInputs in = new OutcomeInputs(dimEpic, events, panel, silver(Source.OKRS),
+                silver(Source.OKR_CHECKINS), gold(FlowMetrics.SPEC), gold(DoraMetrics.SPEC), firstUse,
+                EventDays.of(events, this::keep));
         write(Map.of(EpicOutcomeScorecard.SPEC, EpicOutcomeScorecard.compute(in, ctx.cfg(), quarters),
                 OkrProgress.SPEC, OkrProgress.compute(in, ctx.cfg(), quarters)));
         ctx.progress().report("outcomes", "Epic outcome scorecards and OKR progress");
