@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reuse of a generated company: a local folder whose {@code _truth.json} names the same seed,
- * scale and bad rate already holds exactly what {@link CompanyGenerator} would write (it is
- * deterministic), so the demo and the benchmark generate only once.
+ * Reuse of a generated company: a local folder whose {@code _truth.json} names the same generator
+ * revision, seed, scale and bad rate already holds exactly what {@link CompanyGenerator} would
+ * write (it is deterministic), so the demo and the benchmark generate only once.
  */
 public final class CompanyCache {
 
@@ -24,7 +24,8 @@ public final class CompanyCache {
         }
         try {
             JsonNode t = new ObjectMapper().readTree(truth.toFile());
-            return t.path("seed").asLong() == o.seed() && t.path("scale").asDouble() == o.scale()
+            return t.path("generator_revision").asInt() == CompanyGenerator.REVISION
+                    && t.path("seed").asLong() == o.seed() && t.path("scale").asDouble() == o.scale()
                     && t.path("bad_rate").asDouble() == o.badRate();
         } catch (IOException e) {
             return false;

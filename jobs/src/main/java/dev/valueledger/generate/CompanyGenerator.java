@@ -20,6 +20,12 @@ import java.util.concurrent.Future;
  * §1.3 at the requested rate) and the planted truth in {@code _truth.json}; deterministic for a seed.
  */
 public final class CompanyGenerator {
+
+    /**
+     * Changes whenever the same options would write different records (2: add-ons billed from the
+     * adoption day), so a company cached by an older version is generated again ({@link CompanyCache}).
+     */
+    public static final int REVISION = 2;
     private static final int MIN_TEAMS = 2;
     private static final int MIN_EPICS = 8;
     private static final int MIN_CUSTOMER_FACING = 5;
@@ -171,6 +177,7 @@ public final class CompanyGenerator {
     /** The sidecar: what was planted (CONTRACT §2 Impact inputs) and what bad input was written. */
     private static void writeTruth(OutputFiles files, GeneratorOptions o, List<Epic> released, Tally tally) {
         Map<String, Object> truth = new LinkedHashMap<>();
+        truth.put("generator_revision", REVISION);
         truth.put("seed", o.seed());
         truth.put("scale", o.scale());
         truth.put("bad_rate", o.badRate());

@@ -317,6 +317,20 @@ class CompanyGeneratorTest {
      * 23.47 / 0.92 = 25.5109 -> 25.51 USD, and 25.51 * 0.92 = 23.4692 -> 23.47 EUR.
      */
     @Test
+    void aCompanyCachedByAnotherGeneratorRevisionIsNotReused(@TempDir Path tmp) throws java.io.IOException {
+        GeneratorOptions o = new GeneratorOptions(0.02, 7, 0.0);
+        assertTrue(CompanyCache.holds(small, o));
+        assertFalse(CompanyCache.holds(small, new GeneratorOptions(0.02, 8, 0.0)));
+        // The same options written by the previous revision (add-ons from the month after adoption).
+        String truth = Files.readString(small.resolve("_truth.json"));
+        String old = truth.replace("\"generator_revision\" : " + CompanyGenerator.REVISION,
+                "\"generator_revision\" : " + (CompanyGenerator.REVISION - 1));
+        assertNotEquals(truth, old, "the sidecar names the revision");
+        Files.writeString(tmp.resolve("_truth.json"), old);
+        assertFalse(CompanyCache.holds(tmp, o));
+    }
+
+    @Test
     void addOnAmountConvertsBackToTheEffectToTheCent() {
         assertEquals(new BigDecimal("25.51"), FxRates.closestAmount(new BigDecimal("23.47"), new BigDecimal("0.92")));
         // At 1.5 no USD amount gives 10.01 EUR (6.67 -> 10.005 -> 10.00, 6.68 -> 10.02): one cent is the best.
