@@ -9,8 +9,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 import static org.apache.spark.sql.functions.col;
@@ -71,7 +73,7 @@ public final class DoublyRobustEffects {
         private final Iterator<Row> rows;
         private final int width;
         private Row pending;
-        private Iterator<Row> out = java.util.Collections.emptyIterator();
+        private Iterator<Row> out = Collections.emptyIterator();
 
         CellRuns(Iterator<Row> rows, int width) {
             this.rows = rows;
@@ -90,7 +92,7 @@ public final class DoublyRobustEffects {
         @Override
         public Row next() {
             if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
+                throw new NoSuchElementException();
             }
             return out.next();
         }
@@ -116,7 +118,7 @@ public final class DoublyRobustEffects {
             }
             DoublyRobustCell.Result est = DoublyRobustCell.estimate(units);
             if (est == null) {
-                return java.util.Collections.emptyIterator();
+                return Collections.emptyIterator();
             }
             List<Row> emitted = new ArrayList<>(run.size());
             for (int i = 0; i < run.size(); i++) {
