@@ -23,12 +23,14 @@ public final class CompanyGenerator {
 
     /**
      * Changes whenever the same options would write different records (2: add-ons billed from the
-     * adoption day), so a company cached by an older version is generated again ({@link CompanyCache}).
+     * adoption day; 3: adoption shares thinned above scale 1), so a company cached by an older version is generated again ({@link CompanyCache}).
      */
-    public static final int REVISION = 2;
+    public static final int REVISION = 3;
     private static final int MIN_TEAMS = 2;
     private static final int MIN_EPICS = 8;
     private static final int MIN_CUSTOMER_FACING = 5;
+    /** Customer-facing Epics of the scale-1 company: about what one account gets to see and adopt. */
+    static final int CUSTOMER_FACING_AT_SCALE_1 = 24;
 
     private CompanyGenerator() { }
 
@@ -55,7 +57,7 @@ public final class CompanyGenerator {
         double s = o.scale();
         int teamCount = Math.max(MIN_TEAMS, (int) Math.round(20 * s));
         int epicCount = Math.max(MIN_EPICS, (int) Math.round(150 * s));
-        int customerFacing = Math.max(MIN_CUSTOMER_FACING, (int) Math.round(24 * s));
+        int customerFacing = Math.max(MIN_CUSTOMER_FACING, (int) Math.round(CUSTOMER_FACING_AT_SCALE_1 * s));
         int accountCount = Math.max(10, (int) Math.round(1000 * s));
         int unparented = (int) Math.round(750 * s);
 

@@ -178,6 +178,13 @@ final class Customers {
             Arrays.fill(a.adoptedAt, -1);
             Arrays.fill(a.exposedAt, -1);
         }
+        // A company twice the size ships twice the features to twice the customers, but a customer
+        // does not use twice the features: past the scale-1 portfolio each Epic's adoption share is
+        // thinned so that an account adopts about as many Epics as at scale 1. Without it adoptions
+        // grew with accounts x Epics (5,638 at scale 1, 91,286 at scale 4), so did every table
+        // built on them, and at scale 16 nearly every account adopted some Epic in every month,
+        // leaving the impact estimate almost no clean controls. Scales up to 1 are unchanged.
+        double thinning = Math.min(1.0, CompanyGenerator.CUSTOMER_FACING_AT_SCALE_1 / (double) customerFacing.size());
         for (int j = 0; j < customerFacing.size(); j++) {
             Epic epic = customerFacing.get(j);
             for (Account a : accounts) {
@@ -201,7 +208,7 @@ final class Customers {
                     eligible = exposed;
                     boost = 2;
                 }
-                if (!r.chance(Math.min(0.95, epic.adoptShare * a.weight * boost))) {
+                if (!r.chance(Math.min(0.95, epic.adoptShare * a.weight * boost) * thinning)) {
                     continue;
                 }
                 // Adoption times run from the release for everybody: an account that starts later adopts
