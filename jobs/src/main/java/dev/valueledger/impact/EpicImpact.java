@@ -107,32 +107,32 @@ public final class EpicImpact {
      */
     public static Result compute(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig cfg, List<Quarter> quarters) {
         AppConfig.Attribution a = cfg.attribution();
+        // The doubly robust cells regress on each cell's units, and the analytic standard error
+        // squares each unit's whole influence: both need every comparison. The default (no
+        // covariates, bootstrap) sums the controls shared by all Epics once (PooledControls).
+        return compute(accountMonthly, adoptions, cfg, quarters, a.covariates().isEmpty() && a.bootstrapSamples() > 0);
+    }
+
+    /**
+     * As {@link #compute(Dataset, Dataset, AppConfig, List)}, with the cells built from pooled
+     * controls or from every account's comparisons (the same figures; tests compare the two).
+     */
+    static Result compute(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig cfg, List<Quarter> quarters,
+                          boolean pooled) {
+        AppConfig.Attribution a = cfg.attribution();
         ControlGroup control = ControlGroup.parse(a.controlGroup());
 
-        EpicPanel.Panel panel = EpicPanel.build(accountMonthly, adoptions, a, control, quarters);
-        Dataset<Row> comparisons = panel.comparisons();
-        Dataset<Row> assignment = panel.assignment();
-        Dataset<Row> epics = panel.epics();
-
-        boolean adjusted = !a.covariates().isEmpty();
-        Dataset<Row> cellStats;
-        Dataset<Row> influence;
-        if (adjusted) {
-            DoublyRobustEffects.Result dr = DoublyRobustEffects.compute(comparisons, KEYS);
-            cellStats = dr.cells().cache();
-            influence = dr.influence();
-        } else {
-            cellStats = GroupTimeEffects.cells(comparisons, KEYS).cache();
-            influence = GroupTimeEffects.influence(comparisons, cellStats, KEYS);
-        }
+        Parts parts = pooled ? pooledParts(accountMonthly, adoptions, a, control, quarters)
+                : unitParts(accountMonthly, adoptions, a, control, quarters);
+        Dataset<Row> cellStats = parts.cells();
 
         // The estimates feed both the event study and the impact table, and their plan (panel,
         // cells, influence, bootstrap) is deep: computing them once and cutting the lineage keeps
         // every later query small and stops the bootstrap from running once per consumer.
-        Dataset<Row> estimates = estimates(cellStats, influence, assignment, a).localCheckpoint();
+        Dataset<Row> estimates = estimates(parts, a).localCheckpoint();
         Dataset<Row> eventStudy = estimates.filter(col("agg").startsWith("dynamic:"))
                 .select("quarter", "epic_key", "outcome", "event_month", "estimate", "std_error", "ci_low", "ci_high");
-        Dataset<Row> impact = impactTable(estimates, eventStudy, comparisons, epics, cfg, control).localCheckpoint();
+        Dataset<Row> impact = impactTable(estimates, eventStudy, parts.counts(), parts.epics(), cfg, control).localCheckpoint();
 
         Dataset<Row> attgt = cellStats.select(col("quarter"), col("epic_key"), col("outcome"),
                 Periods.monthLabel(col("g")).as("cohort"), Periods.monthLabel(col("t")).as("month"), col("att"),
@@ -143,30 +143,89 @@ public final class EpicImpact {
     }
 
     /**
+     * What the estimates are built from, whichever way the cells were.
+     *
+     * @param cells     keys, g, t, n_treated, n_control, att, se (and mean_control with a pool)
+     * @param influence keys, g, t, unit, psi
+     * @param cohorts   quarter, epic_key, unit, cohort (> 0): the treated accounts of each estimation
+     * @param counts    keys, n_treated, n_control over the cells 0 <= t - g < post-months
+     * @param sizes     per (quarter, epic_key) the accounts of each cohort
+     * @param nUnits    per (quarter, epic_key) the accounts of the estimation
+     * @param pool      the pooled controls' sums, or null when the cells came from every comparison
+     */
+    private record Parts(Dataset<Row> cells, Dataset<Row> influence, Dataset<Row> cohorts, Dataset<Row> counts,
+                         Dataset<Row> epics, Map<List<Object>, Map<Integer, Long>> sizes, Map<List<Object>, Long> nUnits,
+                         MonthPairSums pool) { }
+
+    private static Parts pooledParts(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig.Attribution a,
+                                     ControlGroup control, List<Quarter> quarters) {
+        PooledControls.Result p = PooledControls.build(accountMonthly, adoptions, a, control, quarters);
+        return new Parts(p.cells(), p.influence(), p.cohorts(), p.counts(), p.epics(), p.sizes(), p.nUnits(), p.pool());
+    }
+
+    private static Parts unitParts(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig.Attribution a,
+                                   ControlGroup control, List<Quarter> quarters) {
+        EpicPanel.Panel panel = EpicPanel.build(accountMonthly, adoptions, a, control, quarters);
+        Dataset<Row> comparisons = panel.comparisons();
+        Dataset<Row> assignment = panel.assignment();
+        Dataset<Row> cellStats;
+        Dataset<Row> influence;
+        if (!a.covariates().isEmpty()) {
+            DoublyRobustEffects.Result dr = DoublyRobustEffects.compute(comparisons, KEYS);
+            cellStats = dr.cells().cache();
+            influence = dr.influence();
+        } else {
+            cellStats = GroupTimeEffects.cells(comparisons, KEYS).cache();
+            influence = GroupTimeEffects.influence(comparisons, cellStats, KEYS);
+        }
+        Map<List<Object>, Map<Integer, Long>> sizes = new HashMap<>();
+        Map<List<Object>, Long> nUnits = new HashMap<>();
+        for (Row r : assignment.groupBy("quarter", "epic_key", "cohort").count().collectAsList()) {
+            List<Object> key = List.of(r.getString(0), r.getString(1));
+            nUnits.merge(key, r.getLong(3), Long::sum);
+            if (r.getInt(2) != 0) {
+                sizes.computeIfAbsent(key, k -> new HashMap<>()).put(r.getInt(2), r.getLong(3));
+            }
+        }
+        Dataset<Row> counts = comparisons.filter(col("t").minus(col("g")).between(0, a.postMonths() - 1))
+                .groupBy(Cols.of(KEYS))
+                .agg(countDistinct(when(col("treated"), col("unit"))).as("n_treated"),
+                        countDistinct(when(not(col("treated")), col("unit"))).as("n_control"));
+        Dataset<Row> cohorts = assignment.filter(col("cohort").notEqual(0))
+                .select(col("quarter"), col("epic_key"), col("account_id").as("unit"), col("cohort"));
+        return new Parts(cellStats, influence, cohorts, counts, panel.epics(), sizes, nUnits, null);
+    }
+
+    /**
      * The Epic's effect (id {@value #EFFECT}) and its event-study months per quarter, Epic and outcome:
      * quarter, epic_key, outcome, agg, event_month, estimate, std_error, ci_low, ci_high.
      */
-    private static Dataset<Row> estimates(Dataset<Row> cellStats, Dataset<Row> influence, Dataset<Row> assignment,
-                                          AppConfig.Attribution a) {
+    private static Dataset<Row> estimates(Parts parts, AppConfig.Attribution a) {
+        Dataset<Row> cellStats = parts.cells();
         SparkSession spark = cellStats.sparkSession();
         // Per quarter, Epic and outcome the effect and the event study as functionals of its cells
         // (small tables on the driver: quarters x Epics x cohorts; the unit-level work stays in Spark).
-        Map<List<Object>, Map<Integer, Long>> sizes = new HashMap<>();
-        for (Row r : assignment.groupBy("quarter", "epic_key", "cohort").count().collectAsList()) {
-            sizes.computeIfAbsent(List.of(r.getString(0), r.getString(1)), k -> new HashMap<>()).put(r.getInt(2), r.getLong(3));
-        }
         Map<List<Object>, List<Aggregation.Cell>> cellsByKey = new LinkedHashMap<>();
-        for (Row r : cellStats.select("quarter", "epic_key", "outcome", "g", "t", "att", "se")
-                .orderBy("quarter", "epic_key", "outcome", "g", "t").collectAsList()) {
-            cellsByKey.computeIfAbsent(List.of(r.getString(0), r.getString(1), r.getString(2)), k -> new ArrayList<>())
+        Map<List<Object>, double[]> controls = new HashMap<>();
+        List<String> read = new ArrayList<>(List.of("quarter", "epic_key", "outcome", "g", "t", "att", "se"));
+        if (parts.pool() != null) {
+            read.addAll(List.of("n_control", "mean_control"));
+        }
+        for (Row r : cellStats.select(Cols.of(read)).orderBy("quarter", "epic_key", "outcome", "g", "t").collectAsList()) {
+            List<Object> key = List.of(r.getString(0), r.getString(1), r.getString(2));
+            cellsByKey.computeIfAbsent(key, k -> new ArrayList<>())
                     .add(new Aggregation.Cell(r.getInt(3), r.getInt(4), r.getDouble(5), r.getDouble(6)));
+            if (parts.pool() != null) {
+                controls.put(List.of(key.get(0), key.get(1), key.get(2), r.getInt(3), r.getInt(4)),
+                        new double[] {r.getLong(7), r.getDouble(8)});
+            }
         }
         Map<List<Object>, List<Aggregation.Functional>> functionals = new LinkedHashMap<>();
         Map<List<Object>, Long> nUnits = new HashMap<>();
         List<Row> points = new ArrayList<>();
         cellsByKey.forEach((key, cs) -> {
-            Map<Integer, Long> s = sizes.get(key.subList(0, 2));
-            long n = s.values().stream().mapToLong(Long::longValue).sum();
+            Map<Integer, Long> s = parts.sizes().getOrDefault(key.subList(0, 2), Map.of());
+            long n = parts.nUnits().get(key.subList(0, 2));
             List<Aggregation.Functional> fs = new ArrayList<>();
             if (cs.stream().anyMatch(c -> c.t() >= c.g())) {
                 fs.add(Aggregation.simple(cs, s, n, 0, a.postMonths() - 1));
@@ -180,10 +239,10 @@ public final class EpicImpact {
 
         StructType keySchema = new StructType().add("quarter", DataTypes.StringType).add("epic_key", DataTypes.StringType)
                 .add("outcome", DataTypes.StringType);
-        Dataset<Row> unitCohorts = assignment.select(col("quarter"), col("epic_key"), col("account_id").as("unit"), col("cohort"))
+        Dataset<Row> unitCohorts = parts.cohorts()
                 .crossJoin(spark.createDataFrame(List.of(RowFactory.create("mrr"), RowFactory.create("active")),
                         new StructType().add("outcome", DataTypes.StringType)));
-        Dataset<Row> unitInfluence = Aggregation.unitInfluence(spark, influence, unitCohorts, keySchema, functionals, nUnits);
+        Dataset<Row> unitInfluence = Aggregation.unitInfluence(spark, parts.influence(), unitCohorts, keySchema, functionals, nUnits);
         List<String> perAggregate = List.of("quarter", "epic_key", "outcome", "agg");
         // Without draws configured the analytic standard error stands in for the bootstrap. The
         // draws' weights hash (seed, account, draw) only, so an account weighs the same in a draw
@@ -192,7 +251,8 @@ public final class EpicImpact {
                 ? MultiplierBootstrap.standardErrors(unitInfluence, List.of("quarter", "epic_key"),
                         cellsByKey.keySet().stream().map(k -> k.subList(0, 2)).distinct()
                                 .map(k -> RowFactory.create(k.toArray())).toList(),
-                        List.of("outcome", "agg"), a.bootstrapSamples(), a.bootstrapSeed())
+                        List.of("outcome", "agg"), a.bootstrapSamples(), a.bootstrapSeed(),
+                        parts.pool() == null ? null : PooledControls.draws(parts.pool(), functionals, controls))
                 : Aggregation.analyticSe(unitInfluence, KEYS).withColumnRenamed("se", "std_error");
 
         double z = new NormalDistribution().inverseCumulativeProbability(0.5 + a.confidenceLevel() / 2);
@@ -214,18 +274,13 @@ public final class EpicImpact {
     }
 
     /** One epic_impact row per Epic and outcome: counts, pre-trend check, verdict and attributed MRR. */
-    private static Dataset<Row> impactTable(Dataset<Row> estimates, Dataset<Row> eventStudy, Dataset<Row> comparisons,
+    private static Dataset<Row> impactTable(Dataset<Row> estimates, Dataset<Row> eventStudy, Dataset<Row> counts,
                                             Dataset<Row> epics, AppConfig cfg, ControlGroup control) {
         AppConfig.Attribution a = cfg.attribution();
         Column excludesZero = col("ci_low").gt(0).or(col("ci_high").lt(0));
         Dataset<Row> preTrend = eventStudy.filter(col("event_month").lt(0)).groupBy(Cols.of(KEYS))
                 .agg(max(abs(col("estimate"))).as("max_abs_pre_trend"),
                         sum(when(excludesZero, 1).otherwise(0)).as("pre_excluding_zero"));
-        Dataset<Row> counts = comparisons.filter(col("t").minus(col("g")).between(0, a.postMonths() - 1))
-                .groupBy(Cols.of(KEYS))
-                .agg(countDistinct(when(col("treated"), col("unit"))).as("n_treated"),
-                        countDistinct(when(not(col("treated")), col("unit"))).as("n_control"));
-
         Column preTrendOk = col("pre_excluding_zero").isNull().or(col("pre_excluding_zero").equalTo(0));
         Column tooFew = col("n_treated").lt(a.minAccounts()).or(col("n_control").lt(a.minAccounts()));
         Column verdict = when(tooFew.or(not(preTrendOk)).or(not(excludesZero)).or(col("std_error").isNull()), lit("inconclusive"))

@@ -58,12 +58,69 @@ public final class EpicPanel {
     }
 
     /**
+     * What both ways of building the cells share: the panel's months, each account's months and
+     * adoptions, the estimable Epics and their cells, per quarter.
+     *
+     * @param monthly   account_id, p (month index), mrr, active as double (and the categorical covariates)
+     * @param first     the panel's first month: a cohort must come after it
+     * @param horizons  quarter, last (its last month)
+     * @param adopted   epic_key, account_id, cohort (first adoption month), itt
+     * @param estimable adopted rows joined to the quarters whose panel can estimate their cohort
+     * @param epics     quarter, epic_key, itt: the Epics with an estimable cohort, per quarter
+     * @param accounts  account_id, ys (month -> (mrr, active)), entered, since, the categorical
+     *                  covariates, adopted (array of (epic_key, cohort)) or null
+     * @param cells     cell_quarter, cell_epic, g, t, base: every group-time cell of every quarter
+     */
+    record Frame(Dataset<Row> monthly, int first, Dataset<Row> horizons, Dataset<Row> adopted, Dataset<Row> estimable,
+                 Dataset<Row> epics, Dataset<Row> accounts, Dataset<Row> cells) { }
+
+    /**
      * Every quarter's panel at once, the quarter a key column as the Epic is: as of a quarter the
      * panel holds the months up to its last, and cells are each adopting cohort g of an Epic with
      * t - g in [-pre-months, post-months - 1] inside it.
      */
     public static Panel build(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig.Attribution a,
                               ControlGroup control, List<Quarter> quarters) {
+        Frame f = frame(accountMonthly, adoptions, a, quarters);
+        Column last = col("last");
+        int first = f.first();
+        Dataset<Row> assignment = f.epics().select("quarter", "epic_key").join(broadcast(f.horizons()), "quarter")
+                .crossJoin(f.accounts().select("account_id", "since"))
+                .filter(col("since").leq(last))
+                .join(f.adopted().select("epic_key", "account_id", "cohort"),
+                        Cols.seq(List.of("epic_key", "account_id")), "left")
+                .withColumn("cohort", when(col("cohort").isNull().or(col("cohort").gt(last)), lit(0)).otherwise(col("cohort")))
+                .filter(col("cohort").equalTo(0).or(col("cohort").gt(first)))
+                .select("quarter", "epic_key", "account_id", "cohort")
+                .cache();
+
+        Column treated = col("cohort").equalTo(col("g"));
+        // Only customers at the base month take part in a comparison of (base, t), and only accounts
+        // clean of other Epics near it, treated or control alike. The cohort is the quarter's
+        // (0 when after its last month), so controls are as of the quarter.
+        Column comparisonWith = col("quarter").equalTo(col("cell_quarter")).and(col("epic_key").equalTo(col("cell_epic")))
+                .and(col("entered").leq(col("base")))
+                .and(clean(a.cleanControlMonths()))
+                .and(treated.or(control.isControl(col("cohort"), col("g"), col("t"))));
+        Column ys = col("ys");
+        List<String> covariates = a.covariates();
+        Column x = covariates.isEmpty() ? lit(null).cast("array<double>") : covariates(f.monthly(), covariates);
+        Dataset<Row> comparisons = assignment.join(f.accounts(), "account_id").join(broadcast(f.cells()), comparisonWith)
+                .select(col("quarter"), col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"),
+                        x.as("x"),
+                        explode(array(
+                                struct(lit("mrr").as("outcome"), dy(ys, "mrr").as("dy")),
+                                struct(lit("active").as("outcome"), dy(ys, "active").as("dy")))).as("o"))
+                .select(col("quarter"), col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"),
+                        col("treated"), col("o.dy").as("dy"), col("x"))
+                .filter(col("dy").isNotNull())
+                .cache();
+
+        return new Panel(comparisons, assignment, f.epics());
+    }
+
+    /** The shared part of {@link #build} and {@link PooledControls#build}. */
+    static Frame frame(Dataset<Row> accountMonthly, Dataset<Row> adoptions, AppConfig.Attribution a, List<Quarter> quarters) {
         if (quarters.isEmpty()) {
             throw new IllegalArgumentException("no quarter to estimate");
         }
@@ -118,16 +175,6 @@ public final class EpicPanel {
                 .join(adopted.groupBy("account_id").agg(collect_list(struct(col("epic_key"), col("cohort"))).as("adopted")),
                         Cols.seq(List.of("account_id")), "left");
 
-        Dataset<Row> assignment = epics.select("quarter", "epic_key").join(broadcast(horizons), "quarter")
-                .crossJoin(accounts.select("account_id", "since"))
-                .filter(col("since").leq(last))
-                .join(adopted.select("epic_key", "account_id", "cohort"),
-                        Cols.seq(List.of("epic_key", "account_id")), "left")
-                .withColumn("cohort", when(col("cohort").isNull().or(col("cohort").gt(last)), lit(0)).otherwise(col("cohort")))
-                .filter(col("cohort").equalTo(0).or(col("cohort").gt(first)))
-                .select("quarter", "epic_key", "account_id", "cohort")
-                .cache();
-
         Dataset<Row> cells = estimable.select(col("quarter").as("cell_quarter"), col("epic_key").as("cell_epic"),
                         col("cohort").as("g"), col("last")).distinct()
                 .withColumn("e", explode(sequence(lit(-a.preMonths()), lit(a.postMonths() - 1))))
@@ -135,30 +182,7 @@ public final class EpicPanel {
                 .filter(col("t").gt(first).and(col("t").leq(last)))
                 .withColumn("base", when(col("t").geq(col("g")), col("g").minus(1)).otherwise(col("t").minus(1)))
                 .drop("e", "last");
-
-        Column treated = col("cohort").equalTo(col("g"));
-        // Only customers at the base month take part in a comparison of (base, t), and only accounts
-        // clean of other Epics near it, treated or control alike. The cohort is the quarter's
-        // (0 when after its last month), so controls are as of the quarter.
-        Column comparisonWith = col("quarter").equalTo(col("cell_quarter")).and(col("epic_key").equalTo(col("cell_epic")))
-                .and(col("entered").leq(col("base")))
-                .and(clean(a.cleanControlMonths()))
-                .and(treated.or(control.isControl(col("cohort"), col("g"), col("t"))));
-        Column ys = col("ys");
-        List<String> covariates = a.covariates();
-        Column x = covariates.isEmpty() ? lit(null).cast("array<double>") : covariates(monthly, covariates);
-        Dataset<Row> comparisons = assignment.join(accounts, "account_id").join(broadcast(cells), comparisonWith)
-                .select(col("quarter"), col("epic_key"), col("g"), col("t"), col("account_id").as("unit"), treated.as("treated"),
-                        x.as("x"),
-                        explode(array(
-                                struct(lit("mrr").as("outcome"), dy(ys, "mrr").as("dy")),
-                                struct(lit("active").as("outcome"), dy(ys, "active").as("dy")))).as("o"))
-                .select(col("quarter"), col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"),
-                        col("treated"), col("o.dy").as("dy"), col("x"))
-                .filter(col("dy").isNotNull())
-                .cache();
-
-        return new Panel(comparisons, assignment, epics.select("quarter", "epic_key", "itt"));
+        return new Frame(monthly, first, horizons, adopted, estimable, epics.select("quarter", "epic_key", "itt"), accounts, cells);
     }
 
     /**

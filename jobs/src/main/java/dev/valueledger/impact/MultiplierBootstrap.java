@@ -1,7 +1,11 @@
 package dev.valueledger.impact;
 
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 import org.apache.spark.sql.RowFactory;
@@ -9,12 +13,15 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
@@ -64,6 +71,24 @@ public final class MultiplierBootstrap {
      */
     public static Dataset<Row> standardErrors(Dataset<Row> unitInfluence, List<String> rowKeys, List<Row> rowValues,
                                               List<String> columnKeys, int draws, long seed) {
+        return standardErrors(unitInfluence, rowKeys, rowValues, columnKeys, draws, seed, null);
+    }
+
+    /**
+     * A part of aggregates' draws that is not a sum over the units given (the pooled controls of
+     * {@link PooledControls}): added to each draw before the quartiles are taken.
+     */
+    interface SharedDraws extends Serializable {
+        /** Draws 1..B of the part for the aggregate with these row and column key values, or null when it has none. */
+        double[] draws(List<Object> rowKey, List<Object> columnKey);
+    }
+
+    /**
+     * As {@link #standardErrors(Dataset, List, List, List, int, long)}, each aggregate's draws plus
+     * {@code shared}'s (none when null).
+     */
+    static Dataset<Row> standardErrors(Dataset<Row> unitInfluence, List<String> rowKeys, List<Row> rowValues,
+                                       List<String> columnKeys, int draws, long seed, SharedDraws shared) {
         SparkSession spark = unitInfluence.sparkSession();
         List<Row> columnValues = unitInfluence.select(Cols.of(columnKeys)).distinct().collectAsList();
         if (columnValues.isEmpty()) {
@@ -101,20 +126,71 @@ public final class MultiplierBootstrap {
         // A sum over units with no influence on a slot stays null, so slots a row key lacks drop out below.
         Column[] deviations = slots.stream().map(i -> sum(col(i.toString()).multiply(xi)).as("d" + i)).toArray(Column[]::new);
         Column[] longForm = slots.stream().map(i -> struct(lit(i).as("slot"), col("d" + i).as("deviation"))).toArray(Column[]::new);
-        Dataset<Row> se = compact.withColumn("draw", explode(sequence(lit(1), lit(draws))))
+        Dataset<Row> perDraw = compact.withColumn("draw", explode(sequence(lit(1), lit(draws))))
                 .groupBy("row", "draw")
-                .agg(deviations[0], java.util.Arrays.copyOfRange(deviations, 1, deviations.length))
-                .select(col("row"), explode(array(longForm)).as("d"))
-                .select(col("row"), col("d.slot").as("slot"), col("d.deviation").as("deviation"))
-                .filter(col("deviation").isNotNull())
-                .groupBy("row", "slot")
+                .agg(deviations[0], Arrays.copyOfRange(deviations, 1, deviations.length))
+                .select(col("row"), col("draw"), explode(array(longForm)).as("d"))
+                .select(col("row"), col("d.slot").as("slot"), col("draw"), col("d.deviation").as("deviation"))
+                .filter(col("deviation").isNotNull());
+        List<String> out = new ArrayList<>(rowKeys);
+        out.addAll(columnKeys);
+        if (shared != null) {
+            return withShared(perDraw.join(broadcast(rowTable), "row").join(broadcast(slotTable), "slot"),
+                    rowKeys, columnKeys, draws, shared);
+        }
+        Dataset<Row> se = perDraw.groupBy("row", "slot")
                 // Both quartiles from one sorted buffer per aggregate.
                 .agg(expr("percentile(deviation, array(0.25, 0.75))").as("q"))
                 .select(col("row"), col("slot"), element_at(col("q"), 2).minus(element_at(col("q"), 1)).divide(NORMAL_IQR).as("std_error"));
-        List<String> out = new ArrayList<>(rowKeys);
-        out.addAll(columnKeys);
         return se.join(broadcast(rowTable), "row").join(broadcast(slotTable), "slot")
                 .select(Cols.plus(Cols.of(out), col("std_error")));
+    }
+
+    /** Each aggregate's draws plus the shared part's, and their interquartile range / NORMAL_IQR. */
+    private static Dataset<Row> withShared(Dataset<Row> perDraw, List<String> rowKeys, List<String> columnKeys, int draws,
+                                           SharedDraws shared) {
+        List<String> keys = new ArrayList<>(rowKeys);
+        keys.addAll(columnKeys);
+        StructType schema = new StructType();
+        for (String k : keys) {
+            schema = schema.add(perDraw.schema().apply(k));
+        }
+        schema = schema.add("std_error", DataTypes.DoubleType, true);
+        int nRow = rowKeys.size();
+        // Shipped to each executor once, not with every task.
+        Broadcast<SharedDraws> part = JavaSparkContext.fromSparkContext(perDraw.sparkSession().sparkContext()).broadcast(shared);
+        return perDraw.groupBy(Cols.of(keys))
+                .agg(collect_list(struct(col("draw"), col("deviation"))).as("ds"))
+                .map((MapFunction<Row, Row>) r -> {
+                    Object[] v = new Object[keys.size() + 1];
+                    for (int i = 0; i < keys.size(); i++) {
+                        v[i] = r.get(i);
+                    }
+                    double[] d = new double[draws];
+                    for (Row x : r.<Row>getList(keys.size())) {
+                        d[x.getInt(0) - 1] = x.getDouble(1);
+                    }
+                    double[] more = part.value().draws(Arrays.asList(v).subList(0, nRow), Arrays.asList(v).subList(nRow, keys.size()));
+                    if (more != null) {
+                        for (int b = 0; b < draws; b++) {
+                            d[b] += more[b];
+                        }
+                    }
+                    Arrays.sort(d);
+                    v[keys.size()] = (percentile(d, 0.75) - percentile(d, 0.25)) / NORMAL_IQR;
+                    return RowFactory.create(v);
+                }, Encoders.row(schema));
+    }
+
+    /** Spark's percentile of sorted values: linear interpolation between the ranks around p * (n - 1). */
+    static double percentile(double[] sorted, double p) {
+        double position = (sorted.length - 1) * p;
+        int lower = (int) Math.floor(position);
+        int higher = (int) Math.ceil(position);
+        if (higher == lower || sorted[lower] == sorted[higher]) {
+            return sorted[lower];
+        }
+        return (higher - position) * sorted[lower] + (position - lower) * sorted[higher];
     }
 
     /** The given values of {@code keys}, numbered 0.. in a column {@code name}: a small table to join back. */

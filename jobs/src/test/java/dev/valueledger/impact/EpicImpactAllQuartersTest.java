@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * All quarters estimated in one pass give, row for row, what each quarter estimated on its own
- * gives: on a small generated company (scale 0.05, seed 7, the pipeline's own silver, panel and
+ * gives, and the pooled controls what every account's comparisons give: on a small generated company (scale 0.05, seed 7, the pipeline's own silver, panel and
  * cohorts), with several Epics, cohorts in different quarters and adopters whose cohort falls after
  * an early quarter's end (not treated as of that quarter). Doubles agree to 1e-9 relative (the
  * sums run in another order across partitions); decimals, counts, labels and verdicts exactly.
@@ -104,6 +104,39 @@ class EpicImpactAllQuartersTest extends SparkTestBase {
         assertOnePassEqualsEachQuarter(config(Map.of("valueledger.attribution.covariates", List.of("segment", "pre_mrr"))));
     }
 
+    @Test
+    void pooledControlsGiveWhatEveryComparisonGives() throws IOException {
+        assertPooledEqualsComparisons(config(Map.of()));
+    }
+
+    @Test
+    void pooledControlsGiveWhatEveryComparisonGivesWithNeverTreatedControls() throws IOException {
+        assertPooledEqualsComparisons(config(Map.of("valueledger.attribution.control-group", "never-treated")));
+    }
+
+    @Test
+    void pooledControlsGiveWhatEveryComparisonGivesWithTheDefaultWindow() throws IOException {
+        assertPooledEqualsComparisons(config(Map.of("valueledger.attribution.clean-control-months", "0",
+                "valueledger.attribution.min-accounts", "30")));
+    }
+
+    /**
+     * The pooled controls (PooledControls: sums per month pair, corrected by each Epic's adopters)
+     * give every figure of the three tables that building each Epic's comparisons with every
+     * account gives: cells, counts of distinct accounts, estimates and bootstrap standard errors.
+     */
+    private void assertPooledEqualsComparisons(AppConfig cfg) throws IOException {
+        Company c = company();
+        EpicImpact.Result pooled = EpicImpact.compute(c.panel(), c.adoptions(), cfg, c.quarters(), true);
+        EpicImpact.Result units = EpicImpact.compute(c.panel(), c.adoptions(), cfg, c.quarters(), false);
+        assertExercisesTheQuarterRules(units, c);
+        assertSameTable("epic_impact", units.impact(), pooled.impact(), List.of("quarter", "epic_key", "outcome"));
+        assertSameTable("epic_impact_event_study", units.eventStudy(), pooled.eventStudy(),
+                List.of("quarter", "epic_key", "outcome", "event_month"));
+        assertSameTable("epic_impact_attgt", units.attgt(), pooled.attgt(),
+                List.of("quarter", "epic_key", "outcome", "cohort", "month"));
+    }
+
     private void assertOnePassEqualsEachQuarter(AppConfig cfg) throws IOException {
         Company c = company();
         assertTrue(c.quarters().size() >= 3, "at least three quarters: " + c.quarters());
@@ -159,7 +192,7 @@ class EpicImpactAllQuartersTest extends SparkTestBase {
         return results.stream().map(part).reduce(Dataset::unionByName).orElseThrow();
     }
 
-    /** Same columns and types, same keys, and every value equal (doubles to {@link #RELATIVE}). */
+    /** Same columns and types, same keys, and every value equal (doubles to {@link #RELATIVE}): expected first. */
     private static void assertSameTable(String table, Dataset<Row> expected, Dataset<Row> actual, List<String> keys) {
         assertEquals(expected.schema().simpleString(), actual.schema().simpleString(), table + " schema");
         Map<List<Object>, Row> want = byKey(table, expected, keys);
@@ -175,7 +208,7 @@ class EpicImpactAllQuartersTest extends SparkTestBase {
                 Object b = g.get(i);
                 boolean same = a instanceof Double x && b instanceof Double y ? close(x, y) : Objects.equals(a, b);
                 if (!same) {
-                    mismatches.add(table + " " + key + " " + names[i] + ": each quarter " + a + ", one pass " + b);
+                    mismatches.add(table + " " + key + " " + names[i] + ": expected " + a + ", got " + b);
                 }
             }
         });
