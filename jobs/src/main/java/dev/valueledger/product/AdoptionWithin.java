@@ -6,13 +6,23 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_dt_interval;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -58,28 +68,41 @@ public final class AdoptionWithin {
     /** As {@link #compute(Dataset, Dataset, AppConfig)} with the Epics' {@link Adoption#firstUse} rows already computed. */
     public static Dataset<Row> compute(Dataset<Row> epics, Dataset<Row> events, Dataset<Row> firstUse, AppConfig cfg) {
         double z = Wilson.z(cfg.attribution().confidenceLevel());
+        int windowDays = cfg.adoption().activeWindowDays();
         Dataset<Row> released = epics.filter(col("released_at").isNotNull())
-                .select(col("epic_key"), col("released_at"));
-        Column window = make_dt_interval(lit(cfg.adoption().activeWindowDays()));
-        // The window's start is computed once per Epic, not once per event and Epic pair of the range join.
-        Dataset<Row> eligible = released.withColumn("eligible_from", col("released_at").minus(window))
-                .join(events.select(col("account_id"), col("timestamp")),
-                        col("timestamp").geq(col("eligible_from")).and(col("timestamp").lt(col("released_at"))))
-                .select(col("epic_key").as("e_epic"), col("account_id").as("e_account"))
-                .distinct();
-        Dataset<Row> adoptions = firstUse
-                .select(col("epic_key").as("a_epic"), col("account_id").as("a_account"), col("adopted_at"));
-        Dataset<Row> joined = released
-                .join(eligible, col("epic_key").equalTo(col("e_epic")), "left")
-                .join(adoptions, col("e_epic").equalTo(col("a_epic")).and(col("e_account").equalTo(col("a_account"))), "left");
+                .select(col("epic_key"), col("released_at"))
+                // Computed once per Epic, not once per pair of the join below.
+                .withColumn("eligible_from", col("released_at").minus(make_dt_interval(lit(windowDays))));
+        // An account with events is eligible for an Epic unless one of its quiet spells holds the whole
+        // window [eligible_from, released_at). Only spells longer than the window can, about one or two
+        // per account, so Epics are paired with those instead of with every event (which grows with
+        // events x Epics: a tenth of the product stage at scale 4).
+        Dataset<Row> quiet = quietSpells(events, windowDays);
+        Column holds = coalesce(col("after").lt(col("eligible_from")), lit(true))
+                .and(coalesce(col("before").geq(col("released_at")), lit(true)));
+        Dataset<Row> missed = released.join(quiet, holds)
+                .groupBy(col("epic_key").as("m_epic")).agg(count(lit(1)).as("missed"));
+        Dataset<Row> withEvents = events.agg(countDistinct(col("account_id")).as("accounts"));
+        Dataset<Row> eligibleAdopters = firstUse.select(col("epic_key"), col("account_id").as("a_account"), col("adopted_at"))
+                .join(released, "epic_key")
+                .join(quiet, col("a_account").equalTo(col("account_id")).and(holds), "left_anti");
 
         List<Column> aggs = new ArrayList<>();
         for (int n : cfg.adoption().withinDays()) {
             Column within = col("adopted_at").lt(col("released_at").plus(make_dt_interval(lit(n))));
             aggs.add(sum(when(within, 1).otherwise(0)).cast("long").as("adopted_" + n + "d"));
         }
-        Dataset<Row> counted = joined.groupBy(col("epic_key"), col("released_at"))
-                .agg(count(col("e_account")).as("eligible_accounts"), aggs.toArray(new Column[0]));
+        Dataset<Row> adopted = eligibleAdopters.groupBy(col("epic_key").as("a_epic")).agg(aggs.get(0),
+                aggs.subList(1, aggs.size()).toArray(new Column[0]));
+        List<Column> counts = new ArrayList<>(List.of(col("epic_key"), col("released_at"),
+                col("accounts").minus(coalesce(col("missed"), lit(0L))).as("eligible_accounts")));
+        for (int n : cfg.adoption().withinDays()) {
+            counts.add(coalesce(col("adopted_" + n + "d"), lit(0L)).as("adopted_" + n + "d"));
+        }
+        Dataset<Row> counted = released.crossJoin(withEvents)
+                .join(missed, col("epic_key").equalTo(col("m_epic")), "left")
+                .join(adopted, col("epic_key").equalTo(col("a_epic")), "left")
+                .select(counts.toArray(new Column[0]));
 
         List<Column> out = new ArrayList<>(List.of(col("epic_key"), col("released_at"), col("eligible_accounts")));
         Column n = col("eligible_accounts");
@@ -91,5 +114,25 @@ public final class AdoptionWithin {
             out.add(Wilson.high(k, n, z).as("rate_" + d + "d_ci_high"));
         }
         return counted.select(out.toArray(new Column[0]));
+    }
+
+    /**
+     * account_id, after, before: the open stretches between an account's consecutive events (after
+     * null before its first, before null after its last) that last longer than {@code windowDays}.
+     * Events of one day are one block: a spell inside a day is shorter than any window.
+     */
+    static Dataset<Row> quietSpells(Dataset<Row> events, int windowDays) {
+        Dataset<Row> days = events.groupBy(col("account_id"), to_date(col("timestamp")).as("day"))
+                .agg(min(col("timestamp")).as("first_at"), max(col("timestamp")).as("last_at"));
+        WindowSpec byDay = Window.partitionBy(col("account_id")).orderBy(col("day"));
+        Dataset<Row> between = days.select(col("account_id"), lag(col("last_at"), 1).over(byDay).as("after"),
+                col("first_at").as("before"));
+        Dataset<Row> afterLast = days.groupBy(col("account_id")).agg(max(col("last_at")).as("after"))
+                .select(col("account_id"), col("after"), lit(null).cast("timestamp").as("before"));
+        // A spell can hold the window only if it is longer; the join's condition decides exactly.
+        long window = windowDays * 86_400_000_000L;
+        return between.unionByName(afterLast)
+                .filter(col("after").isNull().or(col("before").isNull())
+                        .or(unix_micros(col("before")).minus(unix_micros(col("after"))).gt(window)));
     }
 }

@@ -45,4 +45,24 @@ class AdoptionWithinTest extends SparkTestBase {
         Assertions.assertEquals(0.938508, r.getDouble(r.fieldIndex("rate_90d_ci_high")), 1e-5);
         AdoptionWithin.table(TEST_CONFIG).conform(actual.withColumn("run_id", col("epic_key")));
     }
+
+    @Test
+    void onlyAnEventInsideTheWindowMakesAnAccountEligible() {
+        Dataset<Row> epics = df(EPICS, row("E1", new String[]{"f1"}, ts("2025-03-05")),
+                row("E2", new String[]{"f2"}, ts("2025-06-01")));
+        Dataset<Row> events = df(EVENTS,
+                event("f", null, "2025-01-01"),            // quiet from Jan 1 to Mar 20: holds E1's window
+                event("f", "f1", "2025-03-20"),            // adopts E1, not eligible
+                event("g", null, "2025-02-05 00:00:00"),   // exactly the window's start: eligible for E1
+                event("g", "f1", "2025-03-06"),            // adopts E1 within 30 days
+                event("h", null, "2025-03-05 00:00:00"),   // exactly at release: outside E1's window
+                event("h", null, "2025-05-20"),            // inside E2's window [May 4, Jun 1)
+                event("h", "f2", "2025-06-02"));           // adopts E2 within 30 days
+        // E1: eligible g (f and h are quiet through [Feb 5, Mar 5)); adopted g. E2: eligible h, adopted h;
+        // f and g have no event after Mar 20 / Mar 6, so their last quiet spells hold E2's window.
+        Dataset<Row> expected = df("epic_key STRING, eligible_accounts LONG, adopted_30d LONG, adopted_90d LONG",
+                row("E1", 1L, 1L, 1L), row("E2", 1L, 1L, 1L));
+        assertSameRows(loose(this, expected), loose(this, AdoptionWithin.compute(epics, events, TEST_CONFIG)
+                .select("epic_key", "eligible_accounts", "adopted_30d", "adopted_90d")));
+    }
 }
