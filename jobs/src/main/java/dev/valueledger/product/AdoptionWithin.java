@@ -15,7 +15,10 @@ import java.util.List;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_dt_interval;
@@ -77,12 +80,14 @@ public final class AdoptionWithin {
         // window [eligible_from, released_at). Only spells longer than the window can, about one or two
         // per account, so Epics are paired with those instead of with every event (which grows with
         // events x Epics: a tenth of the product stage at scale 4).
-        Dataset<Row> quiet = quietSpells(events, windowDays);
+        // Small (a few rows per account) and read three times: computed once.
+        Dataset<Row> quiet = quietSpells(events, windowDays).localCheckpoint();
         Column holds = coalesce(col("after").lt(col("eligible_from")), lit(true))
                 .and(coalesce(col("before").geq(col("released_at")), lit(true)));
         Dataset<Row> missed = released.join(quiet, holds)
                 .groupBy(col("epic_key").as("m_epic")).agg(count(lit(1)).as("missed"));
-        Dataset<Row> withEvents = events.agg(countDistinct(col("account_id")).as("accounts"));
+        // Every account with events has exactly one spell before its first.
+        Dataset<Row> withEvents = quiet.filter(col("after").isNull()).agg(count(lit(1)).as("accounts"));
         Dataset<Row> eligibleAdopters = firstUse.select(col("epic_key"), col("account_id").as("a_account"), col("adopted_at"))
                 .join(released, "epic_key")
                 .join(quiet, col("a_account").equalTo(col("account_id")).and(holds), "left_anti");
@@ -125,14 +130,17 @@ public final class AdoptionWithin {
         Dataset<Row> days = events.groupBy(col("account_id"), to_date(col("timestamp")).as("day"))
                 .agg(min(col("timestamp")).as("first_at"), max(col("timestamp")).as("last_at"));
         WindowSpec byDay = Window.partitionBy(col("account_id")).orderBy(col("day"));
-        Dataset<Row> between = days.select(col("account_id"), lag(col("last_at"), 1).over(byDay).as("after"),
-                col("first_at").as("before"));
-        Dataset<Row> afterLast = days.groupBy(col("account_id")).agg(max(col("last_at")).as("after"))
-                .select(col("account_id"), col("after"), lit(null).cast("timestamp").as("before"));
+        // Each active day closes the spell since the previous one; the last also opens the one after it.
+        Column before = struct(col("previous_last").as("after"), col("first_at").as("before"));
+        Column afterLast = struct(col("last_at").as("after"), lit(null).cast("timestamp").as("before"));
+        Dataset<Row> spells = days.select(col("account_id"), col("first_at"), col("last_at"),
+                        lag(col("last_at"), 1).over(byDay).as("previous_last"), lead(col("first_at"), 1).over(byDay).as("next_first"))
+                .select(col("account_id"), explode(when(col("next_first").isNull(), array(before, afterLast))
+                        .otherwise(array(before))).as("s"))
+                .select(col("account_id"), col("s.after").as("after"), col("s.before").as("before"));
         // A spell can hold the window only if it is longer; the join's condition decides exactly.
         long window = windowDays * 86_400_000_000L;
-        return between.unionByName(afterLast)
-                .filter(col("after").isNull().or(col("before").isNull())
+        return spells.filter(col("after").isNull().or(col("before").isNull())
                         .or(unix_micros(col("before")).minus(unix_micros(col("after"))).gt(window)));
     }
 }
