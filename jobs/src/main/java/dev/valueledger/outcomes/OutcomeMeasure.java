@@ -4,9 +4,10 @@ import dev.valueledger.config.AppConfig;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 import static org.apache.spark.sql.functions.add_months;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -15,7 +16,7 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_dt_interval;
-import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
@@ -81,29 +82,39 @@ public final class OutcomeMeasure {
         return date_format(add_months(trunc(to_date(ts), "MM"), -1), "yyyy-MM");
     }
 
+    /**
+     * mrr and churn_rate from a few rows per month instead of every account's months per probe (which
+     * grows with accounts x probes, and probes grow with Epics): per month the total MRR and the
+     * paying accounts; per pair (s, z) the accounts paying at month s whose first later month at
+     * MRR &lt;= 0 is z (null: none in the panel). A probe's churned accounts are those of its s with
+     * z up to its end month.
+     */
     private static Dataset<Row> panelFigures(Dataset<Row> probes, Dataset<Row> panel) {
         Column endMonth = monthEndedBy(col("to_ts"));
         Column startMonth = when(col("metric").equalTo(CHURN_RATE), monthEndedBy(col("from_ts"))).otherwise(endMonth);
         Dataset<Row> p = probes.select(col("probe_id"), col("metric"), startMonth.as("s_month"), endMonth.as("e_month"));
-        Dataset<Row> perAccount = panel.select(col("account_id"), col("month"), col("mrr"))
-                .join(broadcast(p), col("month").geq(col("s_month")).and(col("month").leq(col("e_month"))))
-                .groupBy(col("probe_id"), col("metric"), col("account_id"))
-                .agg(sum(when(col("month").equalTo(col("e_month")), col("mrr"))).as("mrr_end"),
-                        max(when(col("month").equalTo(col("s_month")).and(col("mrr").gt(0)), 1).otherwise(0))
-                                .as("paying_at_start"),
-                        max(when(col("month").gt(col("s_month")).and(col("mrr").leq(0)), 1).otherwise(0))
-                                .as("hit_zero"));
-        Column payingAtStart = col("paying_at_start").equalTo(1);
-        Dataset<Row> perProbe = perAccount.groupBy(col("probe_id"), col("metric"))
-                .agg(sum(col("mrr_end")).as("mrr_total"),
-                        count_if(col("mrr_end").gt(0)).as("paying_at_end"),
-                        count_if(payingAtStart).as("paying_at_start"),
-                        count_if(payingAtStart.and(col("hit_zero").equalTo(1))).as("churned"));
-        Column isMrr = col("metric").equalTo(MRR);
-        return perProbe.select(col("probe_id"),
-                when(isMrr, col("mrr_total").cast(VALUE_TYPE))
-                        .otherwise(ratio(col("churned"), col("paying_at_start"))).as("value"),
-                when(isMrr, col("paying_at_end")).otherwise(col("paying_at_start")).as("n_accounts"));
+
+        Dataset<Row> months = panel.groupBy(col("month").as("e_month"))
+                .agg(sum(col("mrr")).as("mrr_total"), count_if(col("mrr").gt(0)).as("paying_at_end"));
+        Dataset<Row> mrr = p.filter(col("metric").equalTo(MRR))
+                .join(months, "e_month")
+                .select(col("probe_id"), col("mrr_total").cast(VALUE_TYPE).as("value"), col("paying_at_end").as("n_accounts"));
+
+        WindowSpec later = Window.partitionBy(col("account_id")).orderBy(col("month"))
+                .rowsBetween(1, Window.unboundedFollowing());
+        Dataset<Row> starts = panel.select(col("account_id"), col("month"), col("mrr"),
+                        min(when(col("mrr").leq(0), col("month"))).over(later).as("zero_month"))
+                .filter(col("mrr").gt(0))
+                .groupBy(col("month").as("s_month"), col("zero_month"))
+                .agg(count(lit(1)).as("accounts"));
+        Dataset<Row> churn = p.filter(col("metric").equalTo(CHURN_RATE).and(col("s_month").leq(col("e_month"))))
+                .join(starts, "s_month")
+                .groupBy(col("probe_id"))
+                .agg(sum(col("accounts")).as("paying_at_start"),
+                        sum(when(col("zero_month").leq(col("e_month")), col("accounts")).otherwise(0L)).as("churned"))
+                .select(col("probe_id"), ratio(col("churned"), col("paying_at_start")).as("value"),
+                        col("paying_at_start").as("n_accounts"));
+        return mrr.unionByName(churn);
     }
 
     private static Dataset<Row> eventFigures(Dataset<Row> probes, OutcomeInputs in, AppConfig cfg) {

@@ -29,8 +29,10 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_dt_interval;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_timestamp;
 import static org.apache.spark.sql.functions.when;
 
@@ -98,6 +100,89 @@ class OutcomeMeasureEquivalenceTest extends SparkTestBase {
         Assertions.assertTrue(rangeJoin.filter(col("n_accounts").gt(0)).count() > probes.size() / 2,
                 "most windows hold events, so the comparison compares figures");
         assertSameRows(rangeJoin, perDay);
+    }
+
+    /**
+     * mrr and churn_rate from per-month totals and (start, first zero) pairs give the figures of the
+     * account x month x probe join they replaced, on a panel with churn, returns, credits (MRR below 0),
+     * missing months, and probes that start or end outside it or end before they start.
+     */
+    @Test
+    void panelFiguresAsTheAccountMonthJoin() {
+        Random r = new Random(11);
+        List<Object[]> rows = new ArrayList<>();
+        for (int a = 0; a < 60; a++) {
+            int start = r.nextInt(18);
+            boolean paying = true;
+            for (int m = start; m < 24; m++) {
+                if (r.nextInt(12) == 0) {
+                    continue;   // a missing month
+                }
+                if (r.nextInt(paying ? 8 : 3) == 0) {
+                    paying = !paying;   // churns, or comes back
+                }
+                java.math.BigDecimal mrr = !paying ? (r.nextInt(5) == 0 ? new java.math.BigDecimal("-5.00") : java.math.BigDecimal.ZERO)
+                        : java.math.BigDecimal.valueOf(10 + r.nextInt(400), 1);
+                rows.add(row("A" + a, String.format("%d-%02d", 2024 + m / 12, m % 12 + 1), mrr, paying ? 1 : 0));
+            }
+        }
+        Dataset<Row> panel = df(EpicOutcomeScorecardTest.PANEL, rows.toArray(new Object[0][]));
+        List<Object[]> probes = new ArrayList<>();
+        LocalDateTime origin = LocalDateTime.of(2023, 11, 1, 0, 0);
+        for (int i = 0; i < 200; i++) {
+            LocalDateTime from = origin.plusDays(r.nextInt(820)).plusSeconds(r.nextInt(86_400));
+            LocalDateTime to = from.plusDays(r.nextInt(200) - 20);   // some end before they start
+            probes.add(row("p" + i, i % 2 == 0 ? "mrr" : "churn_rate", Timestamp.valueOf(from), Timestamp.valueOf(to), new String[0]));
+        }
+        Dataset<Row> probeRows = df(OutcomeMeasureWindowTest.PROBES, probes.toArray(new Object[0][]));
+        OutcomeInputs in = new OutcomeInputs(df(EpicOutcomeScorecardTest.DIM_EPIC),
+                df(EpicOutcomeScorecardTest.EVENTS), panel, df(OkrProgressTest.OKRS),
+                df(OkrProgressTest.CHECKINS), df("team_id STRING, quarter STRING"), df("team_id STRING, quarter STRING"));
+
+        Dataset<Row> reference = PanelJoinReference.of(probeRows, panel);
+        Assertions.assertTrue(reference.filter(col("n_accounts").gt(0)).count() > 150, "most probes measure accounts");
+        Assertions.assertTrue(reference.filter(col("value").gt(0).and(col("n_accounts").gt(0))).count() > 50,
+                "churn and MRR figures above 0");
+        assertSameRows(reference, OutcomeMeasure.of(probeRows, in, TEST_CONFIG));
+    }
+
+    /** OutcomeMeasure.of for mrr and churn_rate as on main before the per-month rewrite (commit 3615b37). */
+    static final class PanelJoinReference {
+        static Dataset<Row> of(Dataset<Row> probes, Dataset<Row> panel) {
+            Column metric = col("metric");
+            return probes.select(col("probe_id"), col("metric"))
+                    .join(panelFigures(probes, panel), "probe_id", "left")
+                    .select(col("probe_id"),
+                            when(metric.equalTo(OutcomeMeasure.MRR), coalesce(col("value"), lit(0))).otherwise(col("value"))
+                                    .cast(OutcomeMeasure.VALUE_TYPE).as("value"),
+                            coalesce(col("n_accounts"), lit(0L)).as("n_accounts"));
+        }
+
+        private static Dataset<Row> panelFigures(Dataset<Row> probes, Dataset<Row> panel) {
+            Column endMonth = OutcomeMeasure.monthEndedBy(col("to_ts"));
+            Column startMonth = when(col("metric").equalTo(OutcomeMeasure.CHURN_RATE), OutcomeMeasure.monthEndedBy(col("from_ts")))
+                    .otherwise(endMonth);
+            Dataset<Row> p = probes.select(col("probe_id"), col("metric"), startMonth.as("s_month"), endMonth.as("e_month"));
+            Dataset<Row> perAccount = panel.select(col("account_id"), col("month"), col("mrr"))
+                    .join(broadcast(p), col("month").geq(col("s_month")).and(col("month").leq(col("e_month"))))
+                    .groupBy(col("probe_id"), col("metric"), col("account_id"))
+                    .agg(sum(when(col("month").equalTo(col("e_month")), col("mrr"))).as("mrr_end"),
+                            max(when(col("month").equalTo(col("s_month")).and(col("mrr").gt(0)), 1).otherwise(0))
+                                    .as("paying_at_start"),
+                            max(when(col("month").gt(col("s_month")).and(col("mrr").leq(0)), 1).otherwise(0))
+                                    .as("hit_zero"));
+            Column payingAtStart = col("paying_at_start").equalTo(1);
+            Dataset<Row> perProbe = perAccount.groupBy(col("probe_id"), col("metric"))
+                    .agg(sum(col("mrr_end")).as("mrr_total"),
+                            count_if(col("mrr_end").gt(0)).as("paying_at_end"),
+                            count_if(payingAtStart).as("paying_at_start"),
+                            count_if(payingAtStart.and(col("hit_zero").equalTo(1))).as("churned"));
+            Column isMrr = col("metric").equalTo(OutcomeMeasure.MRR);
+            return perProbe.select(col("probe_id"),
+                    when(isMrr, col("mrr_total").cast(OutcomeMeasure.VALUE_TYPE))
+                            .otherwise(OutcomeMeasure.ratio(col("churned"), col("paying_at_start"))).as("value"),
+                    when(isMrr, col("paying_at_end")).otherwise(col("paying_at_start")).as("n_accounts"));
+        }
     }
 
     /** OutcomeMeasure.of for the event metrics as on main before the per-day rewrite (commit 6f214d0). */
