@@ -37,6 +37,10 @@ public final class SparkSessions {
                 // Delta rebuilds a table's state from its log with this many tasks on every read and
                 // commit; the default 50 costs seconds per operation on the small tables of a run.
                 .setIfMissing("spark.databricks.delta.snapshotPartitions", "4")
+                // Local files without a chmod/readlink process per file (NoForkLocalFileSystem); a
+                // cluster's own setting wins, and other schemes are not affected.
+                .setIfMissing("spark.hadoop.fs.file.impl", NoForkLocalFileSystem.class.getName())
+                .setIfMissing("spark.hadoop.fs.AbstractFileSystem.file.impl", NoForkLocalFileSystem.Fs.class.getName())
                 .setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false")
                 // Spark keeps every SQL execution's plan graph for the UI (1000 by default); a run makes
                 // hundreds with large plans, which then crowd the driver heap of a long run.
