@@ -129,7 +129,9 @@ final class PooledControls {
                                 struct(lit("mrr").as("outcome"), col("dy_mrr").as("dy")),
                                 struct(lit("active").as("outcome"), col("dy_active").as("dy")))).as("o"))
                 .select(col("quarter"), col("epic_key"), col("o.outcome").as("outcome"), col("g"), col("t"), col("unit"),
-                        col("treated"), col("kappa"), col("o.dy").as("dy"));
+                        col("treated"), col("kappa"), col("o.dy").as("dy"))
+                // Read by the cells, the influences (after this method returns) and the counts.
+                .localCheckpoint();
 
         Dataset<Row> corrections = explicit.groupBy("quarter", "epic_key", "outcome", "g", "t")
                 .agg(count(when(col("treated"), lit(1))).as("n_treated"),
@@ -195,8 +197,9 @@ final class PooledControls {
                     .mapToLong(Map.Entry::getValue).sum() - leaving.getOrDefault(key, 0L));
         }
 
-        Dataset<Row> counts = counts(spark, flagged, explicit, pool, cohortMonths, a);
+        Dataset<Row> counts = counts(spark, flagged, explicit, pool, cohortMonths, a).localCheckpoint();
         flagged.unpersist();
+        cells.unpersist();
         return new Result(cellStats, influence, cohorts, counts, f.epics(), sizes, nUnits, pool);
     }
 
