@@ -209,7 +209,7 @@ public final class EpicImpact {
         Map<List<Object>, double[]> controls = new HashMap<>();
         List<String> read = new ArrayList<>(List.of("quarter", "epic_key", "outcome", "g", "t", "att", "se"));
         if (parts.pool() != null) {
-            read.addAll(List.of("n_control", "mean_control"));
+            read.addAll(List.of("n_control", "mean_control", "base"));
         }
         for (Row r : cellStats.select(Cols.of(read)).orderBy("quarter", "epic_key", "outcome", "g", "t").collectAsList()) {
             List<Object> key = List.of(r.getString(0), r.getString(1), r.getString(2));
@@ -217,7 +217,7 @@ public final class EpicImpact {
                     .add(new Aggregation.Cell(r.getInt(3), r.getInt(4), r.getDouble(5), r.getDouble(6)));
             if (parts.pool() != null) {
                 controls.put(List.of(key.get(0), key.get(1), key.get(2), r.getInt(3), r.getInt(4)),
-                        new double[] {r.getLong(7), r.getDouble(8)});
+                        new double[] {r.getLong(7), r.getDouble(8), r.getInt(9)});
             }
         }
         Map<List<Object>, List<Aggregation.Functional>> functionals = new LinkedHashMap<>();

@@ -67,14 +67,14 @@ final class MonthPairSums implements Serializable {
         return draws;
     }
 
-    /** Index of the pair (base, t), or -1. */
+    /** Index of the pair (base, t); every cell's pair is one, since the pairs are read from the cells. */
     int pair(int b, int tm) {
         for (int p = 0; p < base.length; p++) {
             if (base[p] == b && t[p] == tm) {
                 return p;
             }
         }
-        return -1;
+        throw new IllegalStateException("month pair (" + b + ", " + tm + ") is not among the pooled pairs");
     }
 
     int base(int pair) {
@@ -110,10 +110,6 @@ final class MonthPairSums implements Serializable {
     /** Per set of good cohort months (bit m - first for month index m), the number of accounts. */
     Map<BitSet, Long> goodMonths() {
         return months;
-    }
-
-    int first() {
-        return first;
     }
 
     /**

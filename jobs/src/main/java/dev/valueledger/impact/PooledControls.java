@@ -277,7 +277,7 @@ final class PooledControls {
      * weight and weighted-difference sums of the cell's month pair.
      *
      * @param functionals per (quarter, epic_key, outcome) its aggregates
-     * @param controls    per (quarter, epic_key, outcome, g, t) the cell's n_control and mean_control
+     * @param controls    per (quarter, epic_key, outcome, g, t) the cell's n_control, mean_control and base month
      */
     static MultiplierBootstrap.SharedDraws draws(MonthPairSums pool, Map<List<Object>, List<Aggregation.Functional>> functionals,
                                                  Map<List<Object>, double[]> controls) {
@@ -290,7 +290,7 @@ final class PooledControls {
                     int g = gt.get(0);
                     int t = gt.get(1);
                     double[] c = controls.get(List.of(key.get(0), key.get(1), key.get(2), g, t));
-                    int pair = pool.pair(t >= g ? g - 1 : t - 1, t);
+                    int pair = pool.pair((int) c[2], t);
                     double[] ab = byPair.computeIfAbsent(pair, x -> new double[2]);
                     ab[0] += w * c[1] / c[0];
                     ab[1] -= w / c[0];
