@@ -34,9 +34,11 @@ public final class SparkSessions {
                 // Finance audits read old versions: keep history for ten years, not Delta's 30 days.
                 .setIfMissing("spark.databricks.delta.properties.defaults.logRetentionDuration", "interval 3650 days")
                 .setIfMissing("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration", "interval 3650 days")
-                // Delta rebuilds a table's state from its log with this many tasks on every read and
-                // commit; the default 50 costs seconds per operation on the small tables of a run.
-                .setIfMissing("spark.databricks.delta.snapshotPartitions", "4")
+                // Delta rebuilds a table's state from its log, and lists the files of every read
+                // (a Spark job per table per query, ~260 per scale-1 run), with this many tasks. A
+                // table's log here holds a few files per run, so one task does it; the default 50,
+                // and 4 before issue 7's third round, spent most of those jobs launching tasks.
+                .setIfMissing("spark.databricks.delta.snapshotPartitions", "1")
                 // Local files without a chmod/readlink process per file (NoForkLocalFileSystem); a
                 // cluster's own setting wins, and other schemes are not affected.
                 .setIfMissing("spark.hadoop.fs.file.impl", NoForkLocalFileSystem.class.getName())
