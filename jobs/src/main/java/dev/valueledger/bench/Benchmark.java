@@ -55,9 +55,15 @@ public final class Benchmark {
     public record StageFigures(String stage, double wallSeconds, long rowsIn, long rowsOut, double rowsPerSecond,
                                long shuffleReadBytes, long shuffleWriteBytes, long tasks, long jobs) { }
 
-    /** One run (or the medians over runs). */
+    /**
+     * One run (or the medians over runs). Besides time and rows: the CPU the whole JVM spent, the
+     * part of it the JIT compiler spent compiling (Spark's own code and the classes it generates for
+     * every query), and how many classes Spark generated and compiled. At small scales these fixed
+     * costs, not the rows, decide the time (docs/benchmark.md, "Where scale 1's time goes").
+     */
     public record RunFigures(String runId, double wallSeconds, long peakHeapBytes, long inputRecords, long rowsIn,
-                             long rowsOut, long shuffleBytes, List<StageFigures> stages) { }
+                             long rowsOut, long shuffleBytes, double cpuSeconds, double jitSeconds, long generatedClasses,
+                             List<StageFigures> stages) { }
 
     /** The machine and Spark setup the figures were measured on. */
     public record Machine(int cores, long memoryBytes, long maxHeapBytes, String java, String spark, String master,
@@ -113,6 +119,7 @@ public final class Benchmark {
         List<StageClock.Stretch> stretches;
         long peak;
         long started = System.nanoTime();
+        JvmWork before = JvmWork.now();
         try (HeapSampler heap = new HeapSampler()) {
             clock.start();
             try {
@@ -123,6 +130,7 @@ public final class Benchmark {
             peak = heap.peakBytes();
         }
         double wall = (System.nanoTime() - started) / 1e9;
+        JvmWork work = JvmWork.now().minus(before);
         Map<String, TaskTotals.Totals> byGroup = totals.drain(spark.sparkContext());
         // A stage may report more than once (ingest reports each source): its stretches add up.
         Map<String, long[]> nanos = new LinkedHashMap<>();
@@ -140,7 +148,7 @@ public final class Benchmark {
         }
         TaskTotals.Totals all = sums.values().stream().reduce(TaskTotals.Totals.NONE, TaskTotals.Totals::plus);
         return new RunFigures(r.runId(), wall, peak, r.ingest().rowsRead(), all.recordsRead(), all.recordsWritten(),
-                all.shuffleWriteBytes(), stages);
+                all.shuffleWriteBytes(), work.cpuSeconds(), work.jitSeconds(), work.generatedClasses(), stages);
     }
 
     /** Medians over runs, stage by stage in the order of the first run. */
@@ -157,7 +165,9 @@ public final class Benchmark {
         }
         return new RunFigures("median", median(runs, RunFigures::wallSeconds), Math.round(median(runs, RunFigures::peakHeapBytes)),
                 Math.round(median(runs, RunFigures::inputRecords)), Math.round(median(runs, RunFigures::rowsIn)),
-                Math.round(median(runs, RunFigures::rowsOut)), Math.round(median(runs, RunFigures::shuffleBytes)), stages);
+                Math.round(median(runs, RunFigures::rowsOut)), Math.round(median(runs, RunFigures::shuffleBytes)),
+                median(runs, RunFigures::cpuSeconds), median(runs, RunFigures::jitSeconds),
+                Math.round(median(runs, RunFigures::generatedClasses)), stages);
     }
 
     static <T> double median(List<T> xs, ToDoubleFunction<T> f) {
@@ -183,7 +193,8 @@ public final class Benchmark {
     }
 
     static final String CSV_HEADER = "measured_at,scale,run_id,cores,memory_bytes,max_heap_bytes,master,shuffle_partitions,"
-            + "wall_seconds,peak_heap_bytes,input_records,rows_in,rows_out,shuffle_bytes,stage_seconds";
+            + "wall_seconds,peak_heap_bytes,input_records,rows_in,rows_out,shuffle_bytes,cpu_seconds,jit_seconds,generated_classes,"
+            + "stage_seconds";
 
     private static void write(Summary s) {
         Path json = Path.of(s.json());
@@ -192,6 +203,7 @@ public final class Benchmark {
             Files.createDirectories(json.getParent());
             JSON.writeValue(json.toFile(), s);
             StringBuilder lines = new StringBuilder();
+            keepOlderResults(csv);
             if (!Files.exists(csv)) {
                 lines.append(CSV_HEADER).append('\n');
             }
@@ -203,11 +215,32 @@ public final class Benchmark {
                         Integer.toString(m.cores()), Long.toString(m.memoryBytes()), Long.toString(m.maxHeapBytes()),
                         csv(m.master()), m.shufflePartitions(), String.format(Locale.ROOT, "%.3f", r.wallSeconds()),
                         Long.toString(r.peakHeapBytes()), Long.toString(r.inputRecords()), Long.toString(r.rowsIn()),
-                        Long.toString(r.rowsOut()), Long.toString(r.shuffleBytes()), csv(stages))).append('\n');
+                        Long.toString(r.rowsOut()), Long.toString(r.shuffleBytes()),
+                        String.format(Locale.ROOT, "%.3f", r.cpuSeconds()), String.format(Locale.ROOT, "%.3f", r.jitSeconds()),
+                        Long.toString(r.generatedClasses()), csv(stages))).append('\n');
             }
             Files.writeString(csv, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the benchmark results to " + json.getParent(), e);
+        }
+    }
+
+    /**
+     * A results file with another header (written by an earlier version, with other columns) is
+     * kept beside the new one rather than appended to, so every line of a file matches its header.
+     */
+    private static void keepOlderResults(Path csv) throws IOException {
+        if (!Files.exists(csv)) {
+            return;
+        }
+        String header;
+        try (Stream<String> lines = Files.lines(csv, StandardCharsets.UTF_8)) {
+            header = lines.findFirst().orElse("");
+        }
+        if (!header.equals(CSV_HEADER)) {
+            String name = csv.getFileName().toString().replaceFirst("\\.csv$", "");
+            Path kept = csv.resolveSibling(name + "-before-" + Instant.now().toString().replace(":", "") + ".csv");
+            Files.move(csv, kept);
         }
     }
 
@@ -222,6 +255,8 @@ public final class Benchmark {
         b.append(String.format(Locale.ROOT, "scale %s, %d run(s), median %.1f s end to end, peak heap %,d MiB, %,d input records"
                         + " (%d cores, %,d MiB memory, %s)%n", scaleLabel(s.scale()), s.runs(), m.wallSeconds(),
                 m.peakHeapBytes() >> 20, m.inputRecords(), s.machine().cores(), s.machine().memoryBytes() >> 20, s.machine().master()));
+        b.append(String.format(Locale.ROOT, "  JVM CPU %.1f s, of which the JIT compiler %.1f s; %,d classes generated and compiled by Spark%n",
+                m.cpuSeconds(), m.jitSeconds(), m.generatedClasses()));
         b.append(String.format(Locale.ROOT, "  %-10s %9s %13s %13s %12s %12s %6s%n", "stage", "wall s", "rows in", "rows out", "rows/s",
                 "shuffle MiB", "jobs"));
         for (StageFigures st : m.stages()) {

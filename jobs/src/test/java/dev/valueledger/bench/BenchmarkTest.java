@@ -24,6 +24,8 @@ class BenchmarkTest extends SparkTestBase {
 
     @Test
     void tinyScaleWritesPositiveFiguresPerStageToJsonAndCsv() throws Exception {
+        // A results file from an earlier version, with other columns, is kept aside, not appended to.
+        Files.writeString(tmp.resolve("bench-results.csv"), "measured_at,scale,wall_seconds\nyesterday,1,189.1\n");
         Benchmark.Options o = new Benchmark.Options(new GeneratorOptions(0.01, 42, 0.01), 1, tmp);
         Benchmark.Summary s = Benchmark.run(TEST_CONFIG, o, System.err);
 
@@ -31,9 +33,12 @@ class BenchmarkTest extends SparkTestBase {
         assertEquals(0.01, j.path("scale").asDouble());
         assertEquals(1, j.path("per_run").size());
         JsonNode m = j.path("median");
-        for (String f : List.of("wall_seconds", "peak_heap_bytes", "input_records", "rows_in", "rows_out", "shuffle_bytes")) {
+        for (String f : List.of("wall_seconds", "peak_heap_bytes", "input_records", "rows_in", "rows_out", "shuffle_bytes",
+                "cpu_seconds", "jit_seconds", "generated_classes")) {
             assertTrue(m.path(f).asDouble() > 0, f + " = " + m.path(f));
         }
+        // The JIT's share is part of the JVM's CPU, never more.
+        assertTrue(m.path("jit_seconds").asDouble() < m.path("cpu_seconds").asDouble(), m.toString());
         assertTrue(j.path("machine").path("cores").asInt() > 0);
         assertTrue(j.path("machine").path("memory_bytes").asLong() > 0);
 
@@ -62,10 +67,16 @@ class BenchmarkTest extends SparkTestBase {
         assertEquals(2, csv.size(), "header and one run");
         assertEquals(Benchmark.CSV_HEADER, csv.get(0));
         Map<String, String> row = csvRow(csv.get(0), csv.get(1));
-        for (String f : List.of("cores", "memory_bytes", "wall_seconds", "peak_heap_bytes", "input_records", "rows_in", "rows_out", "shuffle_bytes")) {
+        for (String f : List.of("cores", "memory_bytes", "wall_seconds", "peak_heap_bytes", "input_records", "rows_in", "rows_out", "shuffle_bytes",
+                "cpu_seconds", "generated_classes")) {
             assertTrue(Double.parseDouble(row.get(f)) > 0, f + " = " + row.get(f));
         }
         assertEquals(s.perRun().get(0).runId(), row.get("run_id"));
+        try (java.util.stream.Stream<Path> kept = Files.list(tmp)) {
+            List<Path> older = kept.filter(p -> p.getFileName().toString().startsWith("bench-results-before-")).toList();
+            assertEquals(1, older.size(), "the earlier results file is kept aside");
+            assertEquals("measured_at,scale,wall_seconds\nyesterday,1,189.1\n", Files.readString(older.get(0)));
+        }
         assertFalse(Files.exists(tmp.resolve("work/lake-1")), "the run's lakehouse is removed after measuring");
         assertTrue(Files.isRegularFile(tmp.resolve("input-scale-0.01/_truth.json")), "the company is cached");
     }
