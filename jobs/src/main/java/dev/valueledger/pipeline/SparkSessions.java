@@ -36,8 +36,8 @@ public final class SparkSessions {
                 .setIfMissing("spark.databricks.delta.properties.defaults.deletedFileRetentionDuration", "interval 3650 days")
                 // Delta rebuilds a table's state from its log, and lists the files of every read
                 // (a Spark job per table per query, ~260 per scale-1 run), with this many tasks. A
-                // table's log here holds a few files per run, so one task does it; the default 50,
-                // and 4 before issue 7's third round, spent most of those jobs launching tasks.
+                // table's log here holds a few files per run, so one task does it; with Delta's default
+                // 50, or the 4 used before, those jobs mostly launched tasks (docs/benchmark.md).
                 .setIfMissing("spark.databricks.delta.snapshotPartitions", "1")
                 // Local files without a chmod/readlink process per file (NoForkLocalFileSystem); a
                 // cluster's own setting wins, and other schemes are not affected.
