@@ -206,7 +206,7 @@ public final class EpicImpact {
         // Per quarter, Epic and outcome the effect and the event study as functionals of its cells
         // (small tables on the driver: quarters x Epics x cohorts; the unit-level work stays in Spark).
         Map<List<Object>, List<Aggregation.Cell>> cellsByKey = new LinkedHashMap<>();
-        Map<List<Object>, double[]> controls = new HashMap<>();
+        Map<List<Object>, PooledControls.CellControls> controls = new HashMap<>();
         List<String> read = new ArrayList<>(List.of("quarter", "epic_key", "outcome", "g", "t", "att", "se"));
         if (parts.pool() != null) {
             read.addAll(List.of("n_control", "mean_control", "base"));
@@ -217,7 +217,7 @@ public final class EpicImpact {
                     .add(new Aggregation.Cell(r.getInt(3), r.getInt(4), r.getDouble(5), r.getDouble(6)));
             if (parts.pool() != null) {
                 controls.put(List.of(key.get(0), key.get(1), key.get(2), r.getInt(3), r.getInt(4)),
-                        new double[] {r.getLong(7), r.getDouble(8), r.getInt(9)});
+                        new PooledControls.CellControls(r.getLong(7), r.getDouble(8), r.getInt(9)));
             }
         }
         Map<List<Object>, List<Aggregation.Functional>> functionals = new LinkedHashMap<>();

@@ -270,6 +270,9 @@ final class PooledControls {
         return total;
     }
 
+    /** A cell's controls as its estimate used them: how many, their mean change, and the cell's base month. */
+    record CellControls(long n, double mean, int base) { }
+
     /**
      * The pools' part of every aggregate's bootstrap draws: a control's influence on cell c is
      * (mean_control - dy) / n_control, so the pool adds, per draw b and aggregate with cell weights w_c,
@@ -277,10 +280,10 @@ final class PooledControls {
      * weight and weighted-difference sums of the cell's month pair.
      *
      * @param functionals per (quarter, epic_key, outcome) its aggregates
-     * @param controls    per (quarter, epic_key, outcome, g, t) the cell's n_control, mean_control and base month
+     * @param controls    per (quarter, epic_key, outcome, g, t) the cell's controls
      */
     static MultiplierBootstrap.SharedDraws draws(MonthPairSums pool, Map<List<Object>, List<Aggregation.Functional>> functionals,
-                                                 Map<List<Object>, double[]> controls) {
+                                                 Map<List<Object>, CellControls> controls) {
         Map<List<Object>, PoolTerms> terms = new HashMap<>();
         functionals.forEach((key, fs) -> {
             int outcome = MonthPairSums.OUTCOMES.indexOf((String) key.get(2));
@@ -289,11 +292,10 @@ final class PooledControls {
                 f.cellWeights().forEach((gt, w) -> {
                     int g = gt.get(0);
                     int t = gt.get(1);
-                    double[] c = controls.get(List.of(key.get(0), key.get(1), key.get(2), g, t));
-                    int pair = pool.pair((int) c[2], t);
-                    double[] ab = byPair.computeIfAbsent(pair, x -> new double[2]);
-                    ab[0] += w * c[1] / c[0];
-                    ab[1] -= w / c[0];
+                    CellControls c = controls.get(List.of(key.get(0), key.get(1), key.get(2), g, t));
+                    double[] ab = byPair.computeIfAbsent(pool.pair(c.base(), t), x -> new double[2]);
+                    ab[0] += w * c.mean() / c.n();
+                    ab[1] -= w / c.n();
                 });
                 int[] pairs = byPair.keySet().stream().mapToInt(Integer::intValue).toArray();
                 double[] alpha = byPair.values().stream().mapToDouble(ab -> ab[0]).toArray();
