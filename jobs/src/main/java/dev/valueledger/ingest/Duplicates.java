@@ -30,7 +30,12 @@ public final class Duplicates {
 
     private Duplicates() { }
 
-    public static Dataset<Row> resolve(Dataset<Row> validated, Source source) {
+    /**
+     * Marks copies and quarantines conflicting versions; the records are shuffled by key into
+     * {@code partitions} partitions (the windows below reuse that partitioning), which is also how
+     * many files the source's silver table gets at most.
+     */
+    public static Dataset<Row> resolve(Dataset<Row> validated, Source source, int partitions) {
         Column[] key = source.key().stream().map(c -> col(c)).toArray(Column[]::new);
         Column keyed = not(col(RawReader.MALFORMED));
         for (Column k : key) {
@@ -58,7 +63,7 @@ public final class Duplicates {
         Column conflict = Reason.CONFLICTING_DUPLICATE.when(lit(true),
                 "the key (" + keyText + ") arrives more than once with different contents; every version is held back"
                         + " until the source sends one");
-        return validated
+        return validated.repartition(partitions, key)
                 .withColumn("_keyed", keyed)
                 .withColumn("_same_as_previous", sameAsPrevious)
                 .withColumn("_version", dense_rank().over(byContent))

@@ -34,6 +34,11 @@ public final class SourceValidation {
         public double quarantinedShare() {
             return read == 0 ? 0.0 : (double) quarantined / read;
         }
+
+        /** Records that go to silver: neither quarantined nor an extra copy. */
+        public long kept() {
+            return read - quarantined - collapsed;
+        }
     }
 
     private final Source source;
@@ -44,10 +49,13 @@ public final class SourceValidation {
         this.checked = checked;
     }
 
-    /** Checks the records; the result is persisted because counts, quarantine and silver all read it. */
-    public static SourceValidation of(Dataset<Row> bronze, Source source, RecordValidator.Context ctx) {
+    /**
+     * Checks the records, shuffled by key into {@code partitions} partitions; the result is
+     * persisted because counts, quarantine and silver all read it.
+     */
+    public static SourceValidation of(Dataset<Row> bronze, Source source, RecordValidator.Context ctx, int partitions) {
         Dataset<Row> validated = new RecordValidator(source, ctx).validate(bronze);
-        Dataset<Row> resolved = Duplicates.resolve(validated, source)
+        Dataset<Row> resolved = Duplicates.resolve(validated, source, partitions)
                 .withColumn("_reason_code", when(size(col(RecordValidator.REASONS)).gt(0),
                         substring_index(element_at(col(RecordValidator.REASONS), 1), ":", 1)));
         return new SourceValidation(source, resolved.persist(StorageLevel.MEMORY_AND_DISK()));

@@ -9,6 +9,7 @@ import dev.valueledger.ingest.Source;
 import dev.valueledger.ingest.SourceFiles;
 import dev.valueledger.ingest.SourceValidation;
 import dev.valueledger.ingest.TextFileCheck;
+import dev.valueledger.publish.FileSizing;
 import dev.valueledger.publish.ParallelWrites;
 import dev.valueledger.publish.TableSpec;
 import org.apache.hadoop.conf.Configuration;
@@ -93,14 +94,14 @@ public final class IngestStage {
                 }
             });
         }
-        ParallelWrites.run(ctx.cfg().parallelWrites(), bronze);
+        Map<Source, Long> bronzeVersions = ParallelWrites.run(ctx.cfg().parallelWrites(), bronze);
         ctx.progress().report("bronze", located.size() + " sources kept as received under " + ctx.lake().root() + "/bronze");
 
         // fx_rates first: the other sources' currency checks need to know which currencies have rates.
         Map<Source, SourceValidation> validations = new EnumMap<>(Source.class);
         Map<String, String> firstRateMonth = new TreeMap<>();
         if (located.containsKey(Source.FX_RATES)) {
-            SourceValidation fx = validate(ctx, Source.FX_RATES, Map.of());
+            SourceValidation fx = validate(ctx, Source.FX_RATES, bronzeVersions.get(Source.FX_RATES), Map.of());
             validations.put(Source.FX_RATES, fx);
             for (Row r : fx.silver(pseudonymizer).groupBy("currency").agg(min("month")).collectAsList()) {
                 firstRateMonth.put(r.getString(0), r.getString(1));
@@ -108,7 +109,7 @@ public final class IngestStage {
         }
         for (Source s : located.keySet()) {
             if (s != Source.FX_RATES) {
-                validations.put(s, validate(ctx, s, firstRateMonth));
+                validations.put(s, validate(ctx, s, bronzeVersions.get(s), firstRateMonth));
             }
         }
 
@@ -129,7 +130,9 @@ public final class IngestStage {
             quarantine = quarantine == null ? q : quarantine.unionByName(q);
         }
         if (quarantine != null) {
-            ctx.lake().append(IngestTables.QUARANTINE, quarantine, ctx.runId());
+            // One file per run in the usual case, not one per source and shuffle partition.
+            long quarantined = counts.values().stream().mapToLong(SourceValidation.Counts::quarantined).sum();
+            ctx.lake().append(IngestTables.QUARANTINE, FileSizing.forRows(quarantine, quarantined, shufflePartitions(ctx)), ctx.runId());
         }
 
         Map<TableSpec, Long> silverVersions = new LinkedHashMap<>();
@@ -137,7 +140,7 @@ public final class IngestStage {
             Map<TableSpec, Supplier<Long>> writes = new LinkedHashMap<>();
             for (Source s : Source.values()) {
                 SourceValidation v = validations.get(s);
-                Dataset<Row> silver = v != null ? v.silver(pseudonymizer) : empty(ctx, s);
+                Dataset<Row> silver = v != null ? FileSizing.forRows(v.silver(pseudonymizer), counts.get(s).kept(), shufflePartitions(ctx)) : empty(ctx, s);
                 writes.put(IngestTables.silver(s), () -> ctx.lake().overwrite(IngestTables.silver(s), silver, ctx.runId()));
             }
             silverVersions.putAll(ParallelWrites.run(ctx.cfg().parallelWrites(), writes));
@@ -147,10 +150,22 @@ public final class IngestStage {
         return new Outcome(counts, fingerprint(located), List.copyOf(over), silverVersions);
     }
 
-    private static SourceValidation validate(RunContext ctx, Source s, Map<String, String> firstRateMonth) {
-        Dataset<Row> bronze = ctx.lake().read(IngestTables.bronze(s));
-        return SourceValidation.of(bronze, s,
-                new RecordValidator.Context(ctx.cfg().reportingCurrency(), firstRateMonth, ctx.startedAt()));
+    /**
+     * Validates one source's bronze records, shuffled into as many partitions as its size needs
+     * (the rows its bronze commit recorded), at most the configured shuffle partitions.
+     */
+    private static SourceValidation validate(RunContext ctx, Source s, long bronzeVersion, Map<String, String> firstRateMonth) {
+        TableSpec spec = IngestTables.bronze(s);
+        int configured = shufflePartitions(ctx);
+        int partitions = ctx.lake().rowsWritten(spec, bronzeVersion).stream()
+                .mapToObj(rows -> FileSizing.partitions(rows, configured)).findFirst().orElse(configured);
+        return SourceValidation.of(ctx.lake().read(spec), s,
+                new RecordValidator.Context(ctx.cfg().reportingCurrency(), firstRateMonth, ctx.startedAt()), partitions);
+    }
+
+    /** The session's shuffle partitions: the configured number, or what spark-submit set. */
+    private static int shufflePartitions(RunContext ctx) {
+        return ctx.spark().sessionState().conf().numShufflePartitions();
     }
 
     private static Dataset<Row> empty(RunContext ctx, Source s) {

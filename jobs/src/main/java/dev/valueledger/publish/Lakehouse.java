@@ -8,6 +8,8 @@ import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 import scala.Option;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -150,6 +152,29 @@ public final class Lakehouse {
     /** The table as it was at a Delta version (time travel), e.g. as of a quarter close. */
     public Dataset<Row> readVersion(TableSpec spec, long version) {
         return spark.read().format("delta").option("versionAsOf", version).load(path(spec));
+    }
+
+    /**
+     * The rows one commit of the table wrote, as Delta recorded them with the commit
+     * ({@code numOutputRows}); reads one log file, no Spark job. Empty when the commit holds no
+     * such figure (metrics off, or an operation that reports none).
+     */
+    public OptionalLong rowsWritten(TableSpec spec, long version) {
+        scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes =
+                DeltaLog.forTable(spark, new Path(path(spec))).getChanges(version, false);
+        while (changes.hasNext()) {
+            scala.Tuple2<Object, scala.collection.Seq<Action>> c = changes.next();
+            if ((Long) c._1() != version) {
+                break;
+            }
+            for (Action a : scala.collection.JavaConverters.seqAsJavaList(c._2())) {
+                if (a instanceof CommitInfo info && info.operationMetrics().isDefined()) {
+                    Option<String> rows = info.operationMetrics().get().get("numOutputRows");
+                    return rows.isDefined() ? OptionalLong.of(Long.parseLong(rows.get())) : OptionalLong.empty();
+                }
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** The table's latest version as this JVM's Delta log knows it (our own commit just updated it): no Spark job. */

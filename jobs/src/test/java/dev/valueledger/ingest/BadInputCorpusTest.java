@@ -94,7 +94,7 @@ class BadInputCorpusTest extends SparkTestBase {
         Files.write(root.resolve(fileName), content);
         SourceFiles.Located l = new SourceFiles(root.toString(), spark().sparkContext().hadoopConfiguration()).locate(s).orElseThrow();
         TextFileCheck.requireUtf8(l, spark().sparkContext().hadoopConfiguration());
-        SourceValidation v = SourceValidation.of(new RawReader(spark()).read(l), s, CTX);
+        SourceValidation v = SourceValidation.of(new RawReader(spark()).read(l), s, CTX, 2);
         Dataset<Row> silver = v.silver(Pseudonymizer.withKey("corpus-test-key"));
         String key = s.key().get(0);
         List<String> keys = silver.select(key).collectAsList().stream().map(r -> r.getString(0)).sorted().toList();

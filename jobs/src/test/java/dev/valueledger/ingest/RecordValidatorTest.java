@@ -64,7 +64,7 @@ class RecordValidatorTest extends SparkTestBase {
     }
 
     private SourceValidation check(Source s, Map<String, String>... records) {
-        return SourceValidation.of(bronze(s, List.of(records), false), s, CTX);
+        return SourceValidation.of(bronze(s, List.of(records), false), s, CTX, 2);
     }
 
     private static Map<String, String> with(Map<String, String> base, String k, String v) {
@@ -90,7 +90,7 @@ class RecordValidatorTest extends SparkTestBase {
 
     @Test
     void unparseableRecord() {
-        SourceValidation v = SourceValidation.of(bronze(Source.INVOICE_LINES, List.of(invoiceLine()), true), Source.INVOICE_LINES, CTX);
+        SourceValidation v = SourceValidation.of(bronze(Source.INVOICE_LINES, List.of(invoiceLine()), true), Source.INVOICE_LINES, CTX, 2);
         assertTrue(onlyReason(v).startsWith("unparseable: the record could not be parsed"), onlyReason(v));
     }
 
@@ -173,7 +173,7 @@ class RecordValidatorTest extends SparkTestBase {
         Dataset<Row> twoFiles = bronze(Source.WORK_ITEMS, List.of(item), false)
                 .unionByName(bronze(Source.WORK_ITEMS, List.of(item), false)
                         .withColumn(RawReader.SOURCE_FILE, org.apache.spark.sql.functions.lit("file:/in/work_items/part-2.csv")));
-        SourceValidation v = SourceValidation.of(twoFiles, Source.WORK_ITEMS, CTX);
+        SourceValidation v = SourceValidation.of(twoFiles, Source.WORK_ITEMS, CTX, 2);
         SourceValidation.Counts c = v.counts();
         assertEquals(2, c.read());
         assertEquals(1, c.collapsed());

@@ -75,6 +75,13 @@ class GeneratedCompanyTest extends SparkTestBase {
             }
         }
 
+        // Files follow the rows (issue 7): each source of this small company is one silver file, and the
+        // run's quarantine one file, not one per source and shuffle partition.
+        for (Source s : r.ingest().counts().keySet()) {
+            assertEquals(1L, numFiles(lake, IngestTables.silver(s)), s.sourceName() + ": silver files");
+        }
+        assertEquals(1L, numFiles(lake, IngestTables.QUARANTINE), "quarantine files after one run");
+
         for (String t : CONTRACT_TABLES) {
             assertEquals(true, spark().table("value_ledger." + t).count() > 0, t + " has rows");
         }
@@ -134,6 +141,10 @@ class GeneratedCompanyTest extends SparkTestBase {
                 + restated.select("table_name", "key", "column_name").collectAsList());
         assertEquals(true, restated.filter(col("table_name").equalTo("mrr_movements_monthly").and(col("key").contains("2025-11"))).count() > 0);
         assertEquals(0, restated.filter(col("closed_value").eqNullSafe(col("current_value"))).count(), "only changed figures are listed");
+    }
+
+    private long numFiles(Lakehouse lake, TableSpec spec) {
+        return spark().sql("DESCRIBE DETAIL delta.`" + lake.path(spec) + "`").head().<Long>getAs("numFiles");
     }
 
     /**
