@@ -151,8 +151,8 @@ public final class IngestStage {
     }
 
     /**
-     * Validates one source's bronze records, shuffled into as many partitions as its size needs
-     * (the rows its bronze commit recorded), at most the configured shuffle partitions.
+     * Validates one source's bronze records: in one partition when its bronze commit recorded at
+     * most {@link FileSizing#ROWS_PER_FILE} rows, else in the configured shuffle partitions.
      */
     private static SourceValidation validate(RunContext ctx, Source s, long bronzeVersion, Map<String, String> firstRateMonth) {
         TableSpec spec = IngestTables.bronze(s);
