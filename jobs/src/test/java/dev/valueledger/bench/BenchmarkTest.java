@@ -58,10 +58,16 @@ class BenchmarkTest extends SparkTestBase {
         assertTrue(bronze.path("rows_in").asLong() >= j.path("median").path("input_records").asLong(), bronze.toString());
         assertTrue(bronze.path("rows_out").asLong() >= j.path("median").path("input_records").asLong(), bronze.toString());
         assertTrue(stage(m, "delivery").path("rows_out").asLong() > 0);
-        // every stretch that writes a table runs Spark jobs, and each job has at least one task
+        // Every stretch that writes a table runs Spark jobs and tasks. (Not a task per job: a job whose stages'
+        // output already exists, a shuffle read twice, runs none, so small stretches can have fewer tasks than jobs.)
         assertTrue(stage(m, "delivery").path("jobs").asLong() > 0, stage(m, "delivery").toString());
-        assertTrue(stage(m, "delivery").path("tasks").asLong() >= stage(m, "delivery").path("jobs").asLong());
-        assertTrue(stage(m, "revenue").path("shuffle_write_bytes").asLong() > 0);
+        assertTrue(stage(m, "delivery").path("tasks").asLong() > 0, stage(m, "delivery").toString());
+        // Some stretch shuffles, and the stretches' shuffle adds up to at most the run's.
+        long stagesShuffle = 0;
+        for (JsonNode st : m.path("stages")) {
+            stagesShuffle += st.path("shuffle_write_bytes").asLong();
+        }
+        assertTrue(stagesShuffle > 0 && stagesShuffle <= m.path("shuffle_bytes").asLong(), m.toString());
 
         List<String> csv = Files.readAllLines(tmp.resolve("bench-results.csv"));
         assertEquals(2, csv.size(), "header and one run");
