@@ -95,13 +95,14 @@ public final class IngestStage {
             });
         }
         Map<Source, Long> bronzeVersions = ParallelWrites.run(ctx.cfg().parallelWrites(), bronze);
+        int partitions = ctx.spark().sessionState().conf().numShufflePartitions();
         ctx.progress().report("bronze", located.size() + " sources kept as received under " + ctx.lake().root() + "/bronze");
 
         // fx_rates first: the other sources' currency checks need to know which currencies have rates.
         Map<Source, SourceValidation> validations = new EnumMap<>(Source.class);
         Map<String, String> firstRateMonth = new TreeMap<>();
         if (located.containsKey(Source.FX_RATES)) {
-            SourceValidation fx = validate(ctx, Source.FX_RATES, bronzeVersions.get(Source.FX_RATES), Map.of());
+            SourceValidation fx = validate(ctx, Source.FX_RATES, bronzeVersions.get(Source.FX_RATES), partitions, Map.of());
             validations.put(Source.FX_RATES, fx);
             for (Row r : fx.silver(pseudonymizer).groupBy("currency").agg(min("month")).collectAsList()) {
                 firstRateMonth.put(r.getString(0), r.getString(1));
@@ -109,7 +110,7 @@ public final class IngestStage {
         }
         for (Source s : located.keySet()) {
             if (s != Source.FX_RATES) {
-                validations.put(s, validate(ctx, s, bronzeVersions.get(s), firstRateMonth));
+                validations.put(s, validate(ctx, s, bronzeVersions.get(s), partitions, firstRateMonth));
             }
         }
 
@@ -132,7 +133,7 @@ public final class IngestStage {
         if (quarantine != null) {
             // One file per run in the usual case, not one per source and shuffle partition.
             long quarantined = counts.values().stream().mapToLong(SourceValidation.Counts::quarantined).sum();
-            ctx.lake().append(IngestTables.QUARANTINE, FileSizing.forRows(quarantine, quarantined, shufflePartitions(ctx)), ctx.runId());
+            ctx.lake().append(IngestTables.QUARANTINE, FileSizing.forRows(quarantine, quarantined, partitions), ctx.runId());
         }
 
         Map<TableSpec, Long> silverVersions = new LinkedHashMap<>();
@@ -140,7 +141,7 @@ public final class IngestStage {
             Map<TableSpec, Supplier<Long>> writes = new LinkedHashMap<>();
             for (Source s : Source.values()) {
                 SourceValidation v = validations.get(s);
-                Dataset<Row> silver = v != null ? FileSizing.forRows(v.silver(pseudonymizer), counts.get(s).kept(), shufflePartitions(ctx)) : empty(ctx, s);
+                Dataset<Row> silver = v != null ? FileSizing.forRows(v.silver(pseudonymizer), counts.get(s).kept(), partitions) : empty(ctx, s);
                 writes.put(IngestTables.silver(s), () -> ctx.lake().overwrite(IngestTables.silver(s), silver, ctx.runId()));
             }
             silverVersions.putAll(ParallelWrites.run(ctx.cfg().parallelWrites(), writes));
@@ -152,20 +153,15 @@ public final class IngestStage {
 
     /**
      * Validates one source's bronze records: in one partition when its bronze commit recorded at
-     * most {@link FileSizing#ROWS_PER_FILE} rows, else in the configured shuffle partitions.
+     * most {@link FileSizing#ROWS_PER_FILE} rows, else in the session's shuffle partitions (configured, or set by spark-submit).
      */
-    private static SourceValidation validate(RunContext ctx, Source s, long bronzeVersion, Map<String, String> firstRateMonth) {
+    private static SourceValidation validate(RunContext ctx, Source s, long bronzeVersion, int configured,
+                                             Map<String, String> firstRateMonth) {
         TableSpec spec = IngestTables.bronze(s);
-        int configured = shufflePartitions(ctx);
         int partitions = ctx.lake().rowsWritten(spec, bronzeVersion).stream()
                 .mapToObj(rows -> FileSizing.partitions(rows, configured)).findFirst().orElse(configured);
         return SourceValidation.of(ctx.lake().read(spec), s,
                 new RecordValidator.Context(ctx.cfg().reportingCurrency(), firstRateMonth, ctx.startedAt()), partitions);
-    }
-
-    /** The session's shuffle partitions: the configured number, or what spark-submit set. */
-    private static int shufflePartitions(RunContext ctx) {
-        return ctx.spark().sessionState().conf().numShufflePartitions();
     }
 
     private static Dataset<Row> empty(RunContext ctx, Source s) {

@@ -162,16 +162,15 @@ public final class Lakehouse {
     public OptionalLong rowsWritten(TableSpec spec, long version) {
         scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes =
                 DeltaLog.forTable(spark, new Path(path(spec))).getChanges(version, false);
-        while (changes.hasNext()) {
-            scala.Tuple2<Object, scala.collection.Seq<Action>> c = changes.next();
-            if ((Long) c._1() != version) {
-                break;
-            }
-            for (Action a : scala.collection.JavaConverters.seqAsJavaList(c._2())) {
-                if (a instanceof CommitInfo info && info.operationMetrics().isDefined()) {
-                    Option<String> rows = info.operationMetrics().get().get("numOutputRows");
-                    return rows.isDefined() ? OptionalLong.of(Long.parseLong(rows.get())) : OptionalLong.empty();
-                }
+        // The first change listed is the commit asked for, unless it is gone from the log.
+        scala.Tuple2<Object, scala.collection.Seq<Action>> c = changes.hasNext() ? changes.next() : null;
+        if (c == null || (Long) c._1() != version) {
+            return OptionalLong.empty();
+        }
+        for (Action a : scala.collection.JavaConverters.seqAsJavaList(c._2())) {
+            if (a instanceof CommitInfo info && info.operationMetrics().isDefined()) {
+                Option<String> rows = info.operationMetrics().get().get("numOutputRows");
+                return rows.isDefined() ? OptionalLong.of(Long.parseLong(rows.get())) : OptionalLong.empty();
             }
         }
         return OptionalLong.empty();
