@@ -41,6 +41,7 @@ import org.apache.spark.sql.Row;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,15 +65,31 @@ public final class GoldStage {
     private final Map<TableSpec, Long> versions = new LinkedHashMap<>();
     private final List<Check> checks = new ArrayList<>();
     private final List<Dataset<Row>> kept = new ArrayList<>();
+    private final Map<Source, Long> silverRows;
+    private final Map<Source, Dataset<Row>> silverTables = new EnumMap<>(Source.class);
 
-    private GoldStage(RunContext ctx, List<Quarter> quarters) {
+    /**
+     * Silver tables of at most this many rows are read from Delta once per run and held in memory
+     * (spilling to disk when short). Every query that reads a Delta table first asks Delta for the
+     * table's files, a Spark query and job of its own (over a third of the driver's CPU at scale 1),
+     * and the gold stages read the same small silver tables in query after query. Product events,
+     * the one large source, are still read from Delta where used.
+     */
+    static final long HELD_SILVER_ROWS = 1_000_000L;
+
+    private GoldStage(RunContext ctx, List<Quarter> quarters, Map<Source, Long> silverRows) {
         this.ctx = ctx;
         this.quarters = List.copyOf(quarters);
         this.labels = quarters.stream().map(Quarter::label).toList();
+        this.silverRows = Map.copyOf(silverRows);
     }
 
-    public static Result run(RunContext ctx, List<Quarter> quarters) {
-        GoldStage g = new GoldStage(ctx, quarters);
+    /**
+     * @param silverRows rows this run wrote to each source's silver table; a source missing here
+     *                   was absent from the input and its silver table written empty
+     */
+    public static Result run(RunContext ctx, List<Quarter> quarters, Map<Source, Long> silverRows) {
+        GoldStage g = new GoldStage(ctx, quarters, silverRows);
         try {
             g.references();
             Dataset<Row> dimEpic = g.delivery();
@@ -92,8 +109,22 @@ public final class GoldStage {
     private record Revenue(Dataset<Row> contributions, Dataset<Row> accountMrr, Dataset<Row> panel,
                            Dataset<Row> movementsAccount, Dataset<Row> movementsMonthly) { }
 
+    /** Whether a source's silver table is small enough to hold; a source absent from the input has an empty one. */
+    static boolean held(Source s, Map<Source, Long> silverRows) {
+        return silverRows.getOrDefault(s, 0L) <= HELD_SILVER_ROWS;
+    }
+
+    /** A source's silver table, read once per run; held in memory when small (see {@link #HELD_SILVER_ROWS}). */
     private Dataset<Row> silver(Source s) {
-        return ctx.lake().read(IngestTables.silver(s));
+        Dataset<Row> read = silverTables.get(s);
+        if (read == null) {
+            read = ctx.lake().read(IngestTables.silver(s));
+            if (held(s, silverRows)) {
+                read = keep(read);
+            }
+            silverTables.put(s, read);
+        }
+        return read;
     }
 
     private Dataset<Row> gold(TableSpec spec) {

@@ -53,6 +53,13 @@ public final class IngestStage {
         public long rowsQuarantined() {
             return counts.values().stream().mapToLong(SourceValidation.Counts::quarantined).sum();
         }
+
+        /** Rows each source's silver table received (its kept records); sources absent from the input are not listed. */
+        public Map<Source, Long> silverRows() {
+            Map<Source, Long> rows = new EnumMap<>(Source.class);
+            counts.forEach((s, c) -> rows.put(s, c.kept()));
+            return rows;
+        }
     }
 
     private IngestStage() { }

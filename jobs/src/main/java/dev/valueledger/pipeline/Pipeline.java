@@ -76,7 +76,7 @@ public final class Pipeline {
             List<Quarter> quarters = req.quarter().map(List::of).orElseGet(() -> coveredQuarters(ctx));
             log = new RunLog(ctx, quarters.stream().map(Quarter::label).collect(Collectors.joining(",")), req.inputRoot());
             Map<TableSpec, Long> written = new LinkedHashMap<>(ingest.silverVersions());
-            GoldStage.Result gold = GoldStage.run(ctx, quarters);
+            GoldStage.Result gold = GoldStage.run(ctx, quarters, ingest.silverRows());
             written.putAll(gold.versions());
             written.forEach((spec, v) -> versions.put(Publication.key(spec), v));
             checks.addAll(gold.checks());
