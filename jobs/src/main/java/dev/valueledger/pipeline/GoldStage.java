@@ -116,15 +116,10 @@ public final class GoldStage {
 
     /** A source's silver table, read once per run; held in memory when small (see {@link #HELD_SILVER_ROWS}). */
     private Dataset<Row> silver(Source s) {
-        Dataset<Row> read = silverTables.get(s);
-        if (read == null) {
-            read = ctx.lake().read(IngestTables.silver(s));
-            if (held(s, silverRows)) {
-                read = keep(read);
-            }
-            silverTables.put(s, read);
-        }
-        return read;
+        return silverTables.computeIfAbsent(s, x -> {
+            Dataset<Row> read = ctx.lake().read(IngestTables.silver(x));
+            return held(x, silverRows) ? keep(read) : read;
+        });
     }
 
     private Dataset<Row> gold(TableSpec spec) {
