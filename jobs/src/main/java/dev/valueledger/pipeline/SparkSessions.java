@@ -14,6 +14,9 @@ import java.util.Map;
  */
 public final class SparkSessions {
 
+    /** Whether Spark compresses the columns of cached Datasets (its default: true). */
+    static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
+
     private SparkSessions() { }
 
     /** The session settings every Value Ledger session needs, whatever its catalog. */
@@ -44,6 +47,11 @@ public final class SparkSessions {
                 .setIfMissing("spark.hadoop.fs.file.impl", NoForkLocalFileSystem.class.getName())
                 .setIfMissing("spark.hadoop.fs.AbstractFileSystem.file.impl", NoForkLocalFileSystem.Fs.class.getName())
                 .setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false")
+                // What a run caches are its own intermediates (each source's checked records, the
+                // impact cells), read a few times and dropped within the run. Compressing them
+                // made Spark try a dictionary on every batch of the raw record text, unique per
+                // record: 8% of the tasks' CPU samples at scale 1 (docs/benchmark.md, stop 16).
+                .setIfMissing(CACHE_COMPRESSED, "false")
                 // Spark keeps every SQL execution's plan graph for the UI (1000 by default); a run makes
                 // hundreds with large plans, which then crowd the driver heap of a long run.
                 .setIfMissing("spark.sql.ui.retainedExecutions", "100")
