@@ -38,6 +38,7 @@ import dev.valueledger.revenue.MrrMovements;
 import dev.valueledger.revenue.OneTimeRevenue;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.LogicalRDD;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class GoldStage {
             g.finance(dimEpic, revenue, product.cohorts(), impact, okrAttainment);
             g.tableChecks();
         } finally {
-            g.kept.forEach(Dataset::unpersist);
+            g.kept.forEach(GoldStage::release);
         }
         return new Result(Map.copyOf(g.versions), List.copyOf(g.checks));
     }
@@ -134,6 +135,18 @@ public final class GoldStage {
         Dataset<Row> k = df.localCheckpoint();
         kept.add(k);
         return k;
+    }
+
+    /**
+     * Frees what {@link #keep} held. A local checkpoint's blocks belong to the RDD under its plan, which
+     * Spark's cache manager does not track: {@code Dataset.unpersist} alone leaves them in memory until
+     * the cleaner collects them after some later garbage collection.
+     */
+    static void release(Dataset<Row> held) {
+        if (held.queryExecution().logical() instanceof LogicalRDD checkpointed) {
+            checkpointed.rdd().unpersist(true);
+        }
+        held.unpersist();
     }
 
     private Quarter last() {
