@@ -55,10 +55,24 @@ public final class SourceValidation {
      */
     public static SourceValidation of(Dataset<Row> bronze, Source source, RecordValidator.Context ctx, int partitions) {
         Dataset<Row> validated = new RecordValidator(source, ctx).validate(bronze);
+        // Only the quarantine reads the raw text, so only records bound for it keep theirs in the
+        // held copy: the raw text is most of a record's bytes, and holding it for every record
+        // was most of the cost of building the cache (and of its memory at larger scales).
         Dataset<Row> resolved = Duplicates.resolve(validated, source, partitions)
                 .withColumn("_reason_code", when(size(col(RecordValidator.REASONS)).gt(0),
-                        substring_index(element_at(col(RecordValidator.REASONS), 1), ":", 1)));
+                        substring_index(element_at(col(RecordValidator.REASONS), 1), ":", 1)))
+                .withColumn(RawReader.RAW, when(quarantined(), col(RawReader.RAW)));
         return new SourceValidation(source, resolved.persist(StorageLevel.MEMORY_AND_DISK()));
+    }
+
+    /** A record that goes to the quarantine: not an extra copy, and with at least one reason. */
+    private static Column quarantined() {
+        return not(col(Duplicates.COPY)).and(size(col(RecordValidator.REASONS)).gt(0));
+    }
+
+    /** The records as held for counts, quarantine and silver; for tests of what the run keeps in memory. */
+    Dataset<Row> held() {
+        return checked;
     }
 
     public Source source() {
@@ -87,7 +101,7 @@ public final class SourceValidation {
 
     /** Rows for the quarantine table (without run_id, which the writer adds). */
     public Dataset<Row> quarantine(Instant detectedAt) {
-        return checked.filter(not(col(Duplicates.COPY)).and(size(col(RecordValidator.REASONS)).gt(0)))
+        return checked.filter(quarantined())
                 .select(lit(source.sourceName()).as("source"),
                         col(RawReader.RAW).as("raw"),
                         array_join(col(RecordValidator.REASONS), "; ").as("reason"),

@@ -184,6 +184,22 @@ class RecordValidatorTest extends SparkTestBase {
     }
 
     @Test
+    void onlyRecordsBoundForTheQuarantineKeepTheirRawTextWhileHeld() {
+        // A good line, an extra copy of it, and a bad line: the held records keep the raw text of
+        // the bad one only, and the quarantine still gets it whole.
+        Map<String, String> bad = with(with(invoiceLine(), "line_id", "2"), "amount", "abc");
+        SourceValidation v = check(Source.INVOICE_LINES, invoiceLine(), invoiceLine(), bad);
+        List<Row> held = v.held().select(col("line_id"), col(Duplicates.COPY), col(RawReader.RAW))
+                .orderBy(col("line_id"), col(Duplicates.COPY)).collectAsList();
+        assertEquals(3, held.size());
+        assertTrue(held.get(0).isNullAt(2), "the kept good line holds no raw text");
+        assertTrue(held.get(1).isNullAt(2), "the extra copy holds no raw text");
+        assertEquals(bad.toString(), held.get(2).getString(2));
+        assertEquals(List.of(bad.toString()),
+                v.quarantine(RUN).select(col("raw")).as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    }
+
+    @Test
     void arraysFromJsonOrSemicolonLists() {
         SourceValidation v = check(Source.WORK_ITEMS,
                 Map.of("item_key", "A-1", "type", "Story", "team_id", "t1", "status", "Done",
