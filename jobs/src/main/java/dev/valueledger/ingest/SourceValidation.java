@@ -70,6 +70,11 @@ public final class SourceValidation {
         return not(col(Duplicates.COPY)).and(size(col(RecordValidator.REASONS)).gt(0));
     }
 
+    /** A record that goes to silver: not an extra copy, and with no reason against it. */
+    private static Column kept() {
+        return not(col(Duplicates.COPY)).and(size(col(RecordValidator.REASONS)).equalTo(0));
+    }
+
     /** The records as held for counts, quarantine and silver; for tests of what the run keeps in memory. */
     Dataset<Row> held() {
         return checked;
@@ -121,7 +126,7 @@ public final class SourceValidation {
             cols.add(v.as(c));
         }
         cols.add(col(RawReader.SOURCE_FILE));
-        return checked.filter(not(col(Duplicates.COPY)).and(size(col(RecordValidator.REASONS)).equalTo(0)))
+        return checked.filter(kept())
                 .select(cols.toArray(new Column[0]));
     }
 
