@@ -12,7 +12,6 @@ import java.util.function.UnaryOperator;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lag;
@@ -34,7 +33,8 @@ import static org.apache.spark.sql.functions.when;
  *                  an account has no event in a window exactly when one of its gaps spans it, unless the window
  *                  lies within one day (silences within a day are not kept)
  * @param gapCells  lo_day, hi_day, gaps: the number of gaps per pair of days they start and end on
- * @param dayEvents day, event, n, times: the events of each name per day, with their timestamps
+ * @param dayEvents day, event, n: the number of events of each name per day (the first and last day of a window
+ *                  are counted from the events themselves, see {@link WindowActivity#namedEvents})
  */
 public record EventDays(Dataset<Row> gaps, Dataset<Row> gapCells, Dataset<Row> dayEvents) {
 
@@ -50,14 +50,14 @@ public record EventDays(Dataset<Row> gaps, Dataset<Row> gapCells, Dataset<Row> d
         Column ts = col("timestamp");
         // Each event twice, once under its account and once under its name, so that a single scan and shuffle
         // give both the account-days and the named-event days (the key that does not apply is null; neither
-        // column is nullable in silver).
+        // column is nullable in silver). Only fixed-width aggregates: a list of timestamps per key made Spark
+        // sort every exploded row by its key once a task held more than 128 keys (docs/benchmark.md, stop 18).
         Dataset<Row> perKey = reuse.apply(productEvents
                 .select(to_date(ts).as("day"), ts, explode(array(
                         struct(col("account_id").as("k_account"), lit(null).cast("string").as("k_event")),
                         struct(lit(null).cast("string").as("k_account"), col("event").as("k_event")))).as("k"))
                 .groupBy(col("day"), col("k.k_account").as("account_id"), col("k.k_event").as("event"))
-                .agg(count(lit(1)).as("n"), min(ts).as("first_ts"), max(ts).as("last_ts"),
-                        collect_list(when(col("k.k_event").isNotNull(), ts)).as("times")));
+                .agg(count(lit(1)).as("n"), min(ts).as("first_ts"), max(ts).as("last_ts")));
 
         WindowSpec byAccount = Window.partitionBy(col("account_id")).orderBy(col("day"));
         Column gapAfter = struct(col("last_ts").as("lo"), coalesce(col("next_first_ts"), lit(AFTER_ALL)).as("hi"));
@@ -71,7 +71,7 @@ public record EventDays(Dataset<Row> gaps, Dataset<Row> gapCells, Dataset<Row> d
                         to_date(col("g.lo")).as("lo_day"), to_date(col("g.hi")).as("hi_day")));
         Dataset<Row> gapCells = reuse.apply(gaps.groupBy(col("lo_day"), col("hi_day")).agg(count(lit(1)).as("gaps")));
         Dataset<Row> dayEvents = reuse.apply(perKey.filter(col("event").isNotNull())
-                .select(col("day"), col("event"), col("n"), col("times")));
+                .select(col("day"), col("event"), col("n")));
         return new EventDays(gaps, gapCells, dayEvents);
     }
 }

@@ -137,7 +137,7 @@ public final class OutcomeMeasure {
         Dataset<Row> adopting = WindowActivity.activeAmong(adoptedBefore, in.eventDays(), activeWindowDays)
                 .groupBy(col("probe_id").as("a_probe"))
                 .agg(count(lit(1)).as("adopting"));
-        Dataset<Row> named = WindowActivity.namedEvents(windows, in.eventDays())
+        Dataset<Row> named = WindowActivity.namedEvents(windows, in.eventDays(), in.productEvents())
                 .select(col("probe_id").as("n_probe"), col("named_events"));
 
         // A probe without an event in its window gets no figure here (OutcomeMeasure.of gives it no value).

@@ -5,16 +5,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_dt_interval;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
@@ -29,7 +28,7 @@ final class WindowActivity {
 
     /*
      * Why not a join of events with windows: each event lies in dozens of windows, so that join grows with events x
-     * windows (10^8 rows at scale 1). Here a window costs its first and last day's gaps and named-event days, and a
+     * windows (10^8 rows at scale 1). Here a window costs its first and last day's gaps and named events, and a
      * handful of rows of per-day totals, whatever the number of events.
      */
 
@@ -96,19 +95,30 @@ final class WindowActivity {
 
     /**
      * probe_id, named_events: the events named event_name in [lower_ts, to_ts) of each window (probe_id, lower_ts,
-     * to_ts, event_name) with one; whole days from the day's count, the first and last day from the timestamps.
+     * to_ts, event_name) with one; whole days from the day's count, the first and last day from the events of
+     * {@code events} (event, timestamp) on those days.
      */
-    static Dataset<Row> namedEvents(Dataset<Row> windows, EventDays days) {
+    static Dataset<Row> namedEvents(Dataset<Row> windows, EventDays days, Dataset<Row> events) {
         Dataset<Row> w = windows.filter(col("event_name").isNotNull().and(col("lower_ts").lt(col("to_ts"))))
                 .select(col("probe_id"), col("event_name"), col("lower_ts"), col("to_ts"),
                         to_date(col("lower_ts")).as("from_day"), to_date(col("to_ts")).as("to_day"));
-        Column wholeDay = col("day").gt(col("from_day")).and(col("day").lt(col("to_day")));
-        Column inBounds = size(filter(col("times"), t -> t.geq(col("lower_ts")).and(t.lt(col("to_ts"))))).cast("long");
-        return days.dayEvents()
+        Dataset<Row> wholeDays = days.dayEvents()
                 .join(broadcast(w), col("event").equalTo(col("event_name"))
-                        .and(col("day").between(col("from_day"), col("to_day"))))
+                        .and(col("day").gt(col("from_day"))).and(col("day").lt(col("to_day"))))
+                .select(col("probe_id"), col("n"));
+        // A window's first and last day (one day when they coincide): each event there is compared with the
+        // bounds. The join's keys are the name and the day, so an event meets only the windows that start or
+        // end on its day.
+        Dataset<Row> edges = w.select(col("probe_id"), col("event_name"), col("lower_ts"), col("to_ts"),
+                explode(array_distinct(array(col("from_day"), col("to_day")))).as("edge_day"));
+        Dataset<Row> onEdges = events.select(col("event"), col("timestamp"))
+                .join(broadcast(edges), col("event").equalTo(col("event_name"))
+                        .and(to_date(col("timestamp")).equalTo(col("edge_day")))
+                        .and(col("timestamp").geq(col("lower_ts"))).and(col("timestamp").lt(col("to_ts"))))
+                .select(col("probe_id"), lit(1L).as("n"));
+        return wholeDays.unionByName(onEdges)
                 .groupBy(col("probe_id"))
-                .agg(sum(when(wholeDay, col("n")).otherwise(inBounds)).as("named_events"));
+                .agg(sum(col("n")).as("named_events"));
     }
 
     /**
