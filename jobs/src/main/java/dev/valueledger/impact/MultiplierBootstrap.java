@@ -1,7 +1,7 @@
 package dev.valueledger.impact;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -16,31 +16,22 @@ import org.apache.spark.sql.types.StructType;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 /** Standard errors of aggregates from a seeded unit-level multiplier bootstrap, as R did's mboot (CONTRACT §2 Impact). */
 public final class MultiplierBootstrap {
 
     // Draw b perturbs the estimate by the sum over units of xi(unit, b) * psi(unit), Rademacher
-    // weights xi = +-1 from a hash of (seed, unit, b): the same seed gives the same draws on any
-    // cluster, and a unit keeps its weight across aggregates (and Epics) within a draw. All draws
-    // are one aggregation over an explode of draw numbers. The standard error is R's robust one:
-    // the interquartile range of the draws over that of the standard normal.
+    // weights xi = +-1 from a hash of (seed, unit, b) (RademacherWeights): the same seed gives the
+    // same draws on any cluster, and a unit keeps its weight across aggregates (and Epics) within a
+    // draw. All draws of a row key are summed in one pass over its units (DrawQuartiles). The standard
+    // error is R's robust one: the interquartile range of the draws over that of the standard normal.
 
     /** qnorm(0.75) - qnorm(0.25). */
     static final double NORMAL_IQR = 1.3489795003921634;
@@ -51,8 +42,8 @@ public final class MultiplierBootstrap {
      * @param unitInfluence the key columns, {@code unit} and {@code psi} (variance = sum psi^2)
      * @param rowKeys       key columns whose values are many (e.g. epic_key)
      * @param columnKeys    key columns with few values in all (e.g. outcome, agg): the aggregates of
-     *                      one row key ride as columns of one row per unit and draw, which cuts the
-     *                      exploded rows by their number (a unit's weight is the same for all)
+     *                      one row key ride as columns of one row per unit, so that a unit's weight in
+     *                      a draw (the same for all of them) is computed once for all
      * @return the key columns and {@code std_error}
      */
     public static Dataset<Row> standardErrors(Dataset<Row> unitInfluence, List<String> rowKeys, List<String> columnKeys,
@@ -107,79 +98,117 @@ public final class MultiplierBootstrap {
         for (int i = 0; i < columnValues.size(); i++) {
             slots.add(i);
         }
-        // The draws are summed per row key and draw: an integer row index instead of the key
-        // values (strings such as epic_key) makes that aggregation's hashing and key comparisons
-        // cheap; it is attached after the pivot, so the units are summed in the same order as before.
+        // The draws are summed per row key: an integer row index instead of the key values (strings
+        // such as epic_key) makes the shuffle and sort that group them cheap; the keys are attached
+        // to the standard errors at the end.
         Dataset<Row> rowTable = index(spark, unitInfluence, rowKeys, rowValues, "row");
 
         List<String> perUnit = new ArrayList<>(rowKeys);
         perUnit.add("unit");
         Dataset<Row> wide = unitInfluence.join(broadcast(slotTable), Cols.seq(columnKeys))
                 .groupBy(Cols.of(perUnit)).pivot("slot", slots).agg(sum("psi"));
-        Column[] slotColumns = slots.stream().map(i -> col(i.toString())).toArray(Column[]::new);
+        Column[] slotColumns = slots.stream().map(i -> col(i.toString()).cast("double").as(i.toString())).toArray(Column[]::new);
         Dataset<Row> compact = (rowKeys.isEmpty() ? wide.withColumn("row", lit(0))
                 : wide.join(broadcast(rowTable), Cols.seq(rowKeys)))
-                .select(Cols.plus(new Column[] {col("row"), col("unit")}, slotColumns));
+                .select(Cols.plus(new Column[] {col("row"), col("unit").cast("string").as("unit")}, slotColumns));
 
-        Column xi = when(pmod(xxhash64(lit(seed), col("unit").cast("string"), col("draw")), lit(2L)).equalTo(0), lit(1.0))
-                .otherwise(lit(-1.0));
-        // A sum over units with no influence on a slot stays null, so slots a row key lacks drop out below.
-        Column[] deviations = slots.stream().map(i -> sum(col(i.toString()).multiply(xi)).as("d" + i)).toArray(Column[]::new);
-        Column[] longForm = slots.stream().map(i -> struct(lit(i).as("slot"), col("d" + i).as("deviation"))).toArray(Column[]::new);
-        Dataset<Row> perDraw = compact.withColumn("draw", explode(sequence(lit(1), lit(draws))))
-                .groupBy("row", "draw")
-                .agg(deviations[0], Arrays.copyOfRange(deviations, 1, deviations.length))
-                .select(col("row"), col("draw"), explode(array(longForm)).as("d"))
-                .select(col("row"), col("d.slot").as("slot"), col("draw"), col("d.deviation").as("deviation"))
-                .filter(col("deviation").isNotNull());
+        // Each row key's units together, in unit order: all draws of a row key's aggregates are summed in one
+        // pass over its units, in the same order on every run and cluster, and their quartiles taken there.
+        Broadcast<SharedDraws> part = shared == null ? null
+                // Shipped to each executor once, not with every task.
+                : JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(shared);
+        StructType seSchema = new StructType().add("row", DataTypes.IntegerType, false)
+                .add("slot", DataTypes.IntegerType, false).add("std_error", DataTypes.DoubleType, false);
+        Dataset<Row> se = compact.repartition(col("row")).sortWithinPartitions(col("row"), col("unit"))
+                .mapPartitions(new DrawQuartiles(seed, draws, slots.size(), part, rowValues, columnValues),
+                        Encoders.row(seSchema));
         List<String> out = new ArrayList<>(rowKeys);
         out.addAll(columnKeys);
-        if (shared != null) {
-            return withShared(perDraw.join(broadcast(rowTable), "row").join(broadcast(slotTable), "slot"),
-                    rowKeys, columnKeys, draws, shared);
-        }
-        Dataset<Row> se = perDraw.groupBy("row", "slot")
-                // Both quartiles from one sorted buffer per aggregate.
-                .agg(expr("percentile(deviation, array(0.25, 0.75))").as("q"))
-                .select(col("row"), col("slot"), element_at(col("q"), 2).minus(element_at(col("q"), 1)).divide(NORMAL_IQR).as("std_error"));
         return se.join(broadcast(rowTable), "row").join(broadcast(slotTable), "slot")
                 .select(Cols.plus(Cols.of(out), col("std_error")));
     }
 
-    /** Each aggregate's draws plus the shared part's, and their interquartile range / NORMAL_IQR. */
-    private static Dataset<Row> withShared(Dataset<Row> perDraw, List<String> rowKeys, List<String> columnKeys, int draws,
-                                           SharedDraws shared) {
-        List<String> keys = new ArrayList<>(rowKeys);
-        keys.addAll(columnKeys);
-        StructType schema = new StructType();
-        for (String k : keys) {
-            schema = schema.add(perDraw.schema().apply(k));
+    /**
+     * The standard errors (row, slot, std_error) from rows (row, unit, influence in slots 0..S-1) grouped by row and
+     * sorted by unit: draw b of an aggregate is the sum over its row's units of xi(unit, b) * psi, plus the shared
+     * part's draw b when there is one; its standard error is the draws' interquartile range / NORMAL_IQR. A slot
+     * that none of a row's units has an influence on gets none (the row key lacks that aggregate).
+     */
+    static final class DrawQuartiles implements MapPartitionsFunction<Row, Row> {
+        private final long seed;
+        private final int draws;
+        private final int slots;
+        private final Broadcast<SharedDraws> shared;
+        private final List<Row> rowValues;
+        private final List<Row> columnValues;
+
+        DrawQuartiles(long seed, int draws, int slots, Broadcast<SharedDraws> shared, List<Row> rowValues,
+                      List<Row> columnValues) {
+            this.seed = seed;
+            this.draws = draws;
+            this.slots = slots;
+            this.shared = shared;
+            this.rowValues = List.copyOf(rowValues);
+            this.columnValues = List.copyOf(columnValues);
         }
-        schema = schema.add("std_error", DataTypes.DoubleType, true);
-        int nRow = rowKeys.size();
-        // Shipped to each executor once, not with every task.
-        Broadcast<SharedDraws> part = JavaSparkContext.fromSparkContext(perDraw.sparkSession().sparkContext()).broadcast(shared);
-        return perDraw.groupBy(Cols.of(keys))
-                .agg(collect_list(struct(col("draw"), col("deviation"))).as("ds"))
-                .map((MapFunction<Row, Row>) r -> {
-                    Object[] v = new Object[keys.size() + 1];
-                    for (int i = 0; i < keys.size(); i++) {
-                        v[i] = r.get(i);
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> units) {
+            List<Row> out = new ArrayList<>();
+            double[] sums = new double[draws * slots];
+            boolean[] present = new boolean[slots];
+            double[] psi = new double[slots];
+            Row next = units.hasNext() ? units.next() : null;
+            while (next != null) {
+                int row = next.getInt(0);
+                Arrays.fill(sums, 0.0);
+                Arrays.fill(present, false);
+                while (next != null && next.getInt(0) == row) {
+                    for (int s = 0; s < slots; s++) {
+                        present[s] |= !next.isNullAt(2 + s);
+                        psi[s] = next.isNullAt(2 + s) ? 0.0 : next.getDouble(2 + s);
                     }
-                    double[] d = new double[draws];
-                    for (Row x : r.<Row>getList(keys.size())) {
-                        d[x.getInt(0) - 1] = x.getDouble(1);
-                    }
-                    double[] more = part.value().draws(Arrays.asList(v).subList(0, nRow), Arrays.asList(v).subList(nRow, keys.size()));
-                    if (more != null) {
-                        for (int b = 0; b < draws; b++) {
-                            d[b] += more[b];
+                    long h = RademacherWeights.unitHash(seed, next.getString(1));
+                    for (int b = 0; b < draws; b++) {
+                        double xi = RademacherWeights.plus(h, b + 1) ? 1.0 : -1.0;
+                        for (int s = 0; s < slots; s++) {
+                            sums[b * slots + s] += psi[s] * xi;
                         }
                     }
-                    Arrays.sort(d);
-                    v[keys.size()] = (percentile(d, 0.75) - percentile(d, 0.25)) / NORMAL_IQR;
-                    return RowFactory.create(v);
-                }, Encoders.row(schema));
+                    next = units.hasNext() ? units.next() : null;
+                }
+                for (int s = 0; s < slots; s++) {
+                    if (present[s]) {
+                        out.add(RowFactory.create(row, s, standardError(row, s, sums)));
+                    }
+                }
+            }
+            return out.iterator();
+        }
+
+        private double standardError(int row, int slot, double[] sums) {
+            double[] d = new double[draws];
+            for (int b = 0; b < draws; b++) {
+                d[b] = sums[b * slots + slot];
+            }
+            double[] more = shared == null ? null : shared.value().draws(values(rowValues.get(row)),
+                    values(columnValues.get(slot)));
+            if (more != null) {
+                for (int b = 0; b < draws; b++) {
+                    d[b] += more[b];
+                }
+            }
+            Arrays.sort(d);
+            return (percentile(d, 0.75) - percentile(d, 0.25)) / NORMAL_IQR;
+        }
+
+        private static List<Object> values(Row r) {
+            List<Object> v = new ArrayList<>(r.length());
+            for (int i = 0; i < r.length(); i++) {
+                v.add(r.get(i));
+            }
+            return v;
+        }
     }
 
     /** Spark's percentile of sorted values: linear interpolation between the ranks around p * (n - 1). */

@@ -34,15 +34,11 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.var_pop;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * Every quarter's and Epic's group-time cells, unit influences and bootstrap parts with the
@@ -241,12 +237,8 @@ final class PooledControls {
             return empty;
         }
         int draws = empty.draws();
-        // The same Rademacher weights as MultiplierBootstrap gives the account in draw b: xxhash64 of
-        // (seed, account, b) even.
-        Column plus = transform(sequence(lit(1), lit(draws)),
-                b -> pmod(xxhash64(lit(seed), col("account_id"), b), lit(2L)).equalTo(0));
         Dataset<Row> input = accounts.select(col("entered"), col("ys"),
-                expr("coalesce(transform(adopted, x -> x.cohort), array())").as("cohorts"), plus.as("plus"));
+                expr("coalesce(transform(adopted, x -> x.cohort), array())").as("cohorts"), col("account_id"));
         int parts = Math.max(1, Math.min(MAX_PARTS, input.rdd().getNumPartitions()));
         JavaRDD<MonthPairSums> partials = input.coalesce(parts).javaRDD().mapPartitions((Iterator<Row> rows) -> {
             MonthPairSums s = empty.copyEmpty();
@@ -254,11 +246,8 @@ final class PooledControls {
                 Row r = rows.next();
                 List<Integer> cs = r.getList(2);
                 int[] cohorts = cs.stream().mapToInt(Integer::intValue).toArray();
-                List<Boolean> ps = r.getList(3);
-                boolean[] signs = new boolean[ps.size()];
-                for (int i = 0; i < signs.length; i++) {
-                    signs[i] = ps.get(i);
-                }
+                // The account's weight in each draw, as MultiplierBootstrap gives it to the adopters.
+                boolean[] signs = RademacherWeights.plus(seed, r.getString(3), draws);
                 s.add(r.isNullAt(0) ? null : r.getInt(0), r.getJavaMap(1), cohorts, signs);
             }
             return List.of(s).iterator();
