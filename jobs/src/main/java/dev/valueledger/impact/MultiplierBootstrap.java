@@ -139,8 +139,9 @@ public final class MultiplierBootstrap {
         private final int draws;
         private final int slots;
         private final Broadcast<SharedDraws> shared;
-        private final List<Row> rowValues;
-        private final List<Row> columnValues;
+        /** The key values of row index i and of slot i, as {@link SharedDraws#draws} takes them. */
+        private final List<List<Object>> rowKeys;
+        private final List<List<Object>> columnKeys;
 
         DrawQuartiles(long seed, int draws, int slots, Broadcast<SharedDraws> shared, List<Row> rowValues,
                       List<Row> columnValues) {
@@ -148,8 +149,8 @@ public final class MultiplierBootstrap {
             this.draws = draws;
             this.slots = slots;
             this.shared = shared;
-            this.rowValues = List.copyOf(rowValues);
-            this.columnValues = List.copyOf(columnValues);
+            this.rowKeys = keyValues(rowValues);
+            this.columnKeys = keyValues(columnValues);
         }
 
         @Override
@@ -165,8 +166,9 @@ public final class MultiplierBootstrap {
                 Arrays.fill(present, false);
                 while (next != null && next.getInt(0) == row) {
                     for (int s = 0; s < slots; s++) {
-                        present[s] |= !next.isNullAt(2 + s);
-                        psi[s] = next.isNullAt(2 + s) ? 0.0 : next.getDouble(2 + s);
+                        boolean has = !next.isNullAt(2 + s);
+                        present[s] |= has;
+                        psi[s] = has ? next.getDouble(2 + s) : 0.0;
                     }
                     long h = RademacherWeights.unitHash(seed, next.getString(1));
                     for (int b = 0; b < draws; b++) {
@@ -191,8 +193,7 @@ public final class MultiplierBootstrap {
             for (int b = 0; b < draws; b++) {
                 d[b] = sums[b * slots + slot];
             }
-            double[] more = shared == null ? null : shared.value().draws(values(rowValues.get(row)),
-                    values(columnValues.get(slot)));
+            double[] more = shared == null ? null : shared.value().draws(rowKeys.get(row), columnKeys.get(slot));
             if (more != null) {
                 for (int b = 0; b < draws; b++) {
                     d[b] += more[b];
@@ -202,12 +203,16 @@ public final class MultiplierBootstrap {
             return (percentile(d, 0.75) - percentile(d, 0.25)) / NORMAL_IQR;
         }
 
-        private static List<Object> values(Row r) {
-            List<Object> v = new ArrayList<>(r.length());
-            for (int i = 0; i < r.length(); i++) {
-                v.add(r.get(i));
+        private static List<List<Object>> keyValues(List<Row> rows) {
+            List<List<Object>> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                List<Object> v = new ArrayList<>(r.length());
+                for (int i = 0; i < r.length(); i++) {
+                    v.add(r.get(i));
+                }
+                out.add(v);
             }
-            return v;
+            return out;
         }
     }
 
