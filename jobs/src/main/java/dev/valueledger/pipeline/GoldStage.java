@@ -223,7 +223,8 @@ public final class GoldStage {
     /** Outcome scorecards and OKR progress; returns OKR attainment per team and quarter. */
     private Dataset<Row> outcomes(Dataset<Row> dimEpic, Dataset<Row> panel, Dataset<Row> firstUse) {
         Dataset<Row> events = silver(Source.PRODUCT_EVENTS);
-        // One pass over the events for every outcome window of both tables.
+        // The events summed per day once for every outcome window of both tables; only the windows' first and
+        // last days read the events again, each table's named-event windows in one join (WindowActivity).
         OutcomeInputs in = new OutcomeInputs(dimEpic, events, panel, silver(Source.OKRS),
                 silver(Source.OKR_CHECKINS), gold(FlowMetrics.SPEC), gold(DoraMetrics.SPEC), firstUse,
                 EventDays.of(events, this::keep));
