@@ -188,6 +188,10 @@ public final class Lakehouse {
         }
         DataFrameWriter<Row> w = spec.conform(rows).write().format("delta").mode(mode)
                 .option("userMetadata", runId);
+        if (!spec.skippingStatistics()) {
+            // A table property, kept by the table: files record their row count only.
+            w = w.option("delta.dataSkippingNumIndexedCols", "0");
+        }
         if (replaceWhere != null) {
             w = w.option("replaceWhere", replaceWhere);
         } else if ("overwrite".equals(mode)) {

@@ -89,6 +89,31 @@ class LakehouseTest extends SparkTestBase {
         assertTrue(cut.startsWith("z".repeat(250)) && cut.endsWith(" [...]"), cut);
     }
 
+    /** The statistics the table's files were committed with, as Delta wrote them in its log. */
+    private java.util.List<String> fileStatistics(Lakehouse lh, TableSpec spec) {
+        return spark().read().json(lh.path(spec) + "/_delta_log/*.json").filter("add is not null")
+                .select("add.stats").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    }
+
+    @Test
+    void bronzeFilesKeepTheirRowCountOnlyAndOtherLayersTheirColumnStatistics() {
+        Lakehouse lh = new Lakehouse(spark(), TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString())));
+        TableSpec bronze = TableSpec.of(TableSpec.Layer.BRONZE, "lakehouse_test_bronze", "as received")
+                .column("id", "raw id").column("text", "raw text").key("id").build();
+        TableSpec silver = TableSpec.of(TableSpec.Layer.SILVER, "lakehouse_test_bronze", "conformed")
+                .column("id", "id").column("text", "text").key("id").build();
+        Dataset<Row> rows = df("id STRING, text STRING", row("a", "x"), row("b", "y"));
+        lh.overwrite(bronze, rows, "run-1");
+        lh.overwrite(bronze, rows, "run-2");
+        lh.overwrite(silver, rows, "run-1");
+        java.util.List<String> bronzeStats = fileStatistics(lh, bronze);
+        assertFalse(bronzeStats.isEmpty());
+        assertTrue(bronzeStats.stream().allMatch(st -> st.matches("\\{\"numRecords\":[0-9]+}")), bronzeStats.toString());
+        String silverStats = fileStatistics(lh, silver).get(0);
+        assertTrue(silverStats.contains("\"minValues\":{\"id\":\"a\",\"text\":\"x\"}"), silverStats);
+        assertEquals(2L, lh.read(bronze).count());
+    }
+
     @Test
     void historyTablesAreNotPinned() {
         Lakehouse lh = new Lakehouse(spark(), TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString())));
