@@ -46,6 +46,8 @@ public final class Lakehouse {
     private final AppConfig cfg;
     private final String root;
     private final Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Schemas known to exist: the metastore is asked once per schema and lakehouse, not per table and view. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> schemas = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Lakehouse(SparkSession spark, AppConfig cfg) {
         this.spark = spark;
@@ -230,7 +232,7 @@ public final class Lakehouse {
             throw new IllegalArgumentException(spec.name() + " is a history table, read live, not pinned");
         }
         String schema = schemaOf(spec.layer());
-        spark.sql("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(schema));
+        ensureSchema(schema);
         if (catalogEntry(schema, spec.name()).filter(t -> !CatalogTableType.VIEW().equals(t.tableType())).isPresent()) {
             spark.sessionState().catalog().dropTable(new TableIdentifier(spec.name(), Option.apply(schema)), true, false);
         }
@@ -288,7 +290,7 @@ public final class Lakehouse {
         }
         String schema = schemaOf(spec.layer());
         String qualified = Sql.qualified(schema, spec.name());
-        spark.sql("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(schema));
+        ensureSchema(schema);
         if (spark.catalog().tableExists(schema, spec.name()) && !registeredHere(schema, spec)) {
             // The table is external (it has a LOCATION): dropping it forgets the name, not the data.
             // The session catalog drops it without loading Delta, which fails when the old path is gone.
@@ -297,6 +299,19 @@ public final class Lakehouse {
         spark.sql("CREATE TABLE IF NOT EXISTS " + qualified
                 + " USING DELTA LOCATION " + Sql.literal(path(spec))
                 + " COMMENT " + Sql.literal(spec.description()));
+    }
+
+    /**
+     * Creates the schema if it is missing, once per lakehouse: a run registers and publishes about 50
+     * names in three schemas, and each CREATE SCHEMA is a command with its metastore round trips
+     * (54 of them, 3.0 s of a scale-1 run, docs/benchmark.md stop 19). A concurrent writer of the same
+     * schema waits until it exists.
+     */
+    private void ensureSchema(String schema) {
+        schemas.computeIfAbsent(schema, s -> {
+            spark.sql("CREATE SCHEMA IF NOT EXISTS " + Sql.identifier(s));
+            return Boolean.TRUE;
+        });
     }
 
     /** Whether the catalog's entry points at this lake's files (a metastore look-up, no Spark job). */

@@ -3,11 +3,15 @@ package dev.valueledger.publish;
 import dev.valueledger.SparkTestBase;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.util.QueryExecutionListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,6 +81,44 @@ class LakehouseTest extends SparkTestBase {
         assertEquals(1, spark().table("value_ledger." + SPEC.name()).count());
         assertEquals(1, lh.read(SPEC).count());
         spark().sql("DROP VIEW value_ledger." + SPEC.name());
+    }
+
+    @Test
+    void aSchemaIsCreatedOnceHoweverManyNamesGoInIt() throws Exception {
+        Lakehouse lh = new Lakehouse(spark(), TEST_CONFIG.with(Map.of("valueledger.lake.root", lake.toString())));
+        TableSpec other = TableSpec.gold("lakehouse_test_other", "another table").column("id", "row id").key("id").build();
+        TableSpec history = TableSpec.gold("lakehouse_test_log", "a history table").column("id", "row id").key("id").live().build();
+        List<String> created = new CopyOnWriteArrayList<>();
+        QueryExecutionListener commands = new QueryExecutionListener() {
+            @Override
+            public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
+                String node = qe.analyzed().nodeName();
+                if (node.equals("CreateNamespace") || node.equals("CreateDatabaseCommand")) {
+                    created.add(qe.analyzed().toString());
+                }
+            }
+
+            @Override
+            public void onFailure(String funcName, QueryExecution qe, Exception exception) { }
+        };
+        spark().listenerManager().register(commands);
+        try {
+            long v0 = lh.overwrite(SPEC, df("team_id STRING, quarter STRING, value INT", row("t1", "2025-Q1", 1)), "run-1");
+            long v1 = lh.overwrite(other, df("id STRING", row("a")), "run-1");
+            lh.append(history, df("id STRING", row("a")), "run-1");
+            lh.publish(SPEC, v0, "run-1");
+            lh.publish(other, v1, "run-1");
+            spark().sparkContext().listenerBus().waitUntilEmpty();
+            assertEquals(1, created.size(), created.toString());
+            assertEquals(3, spark().catalog().listTables("value_ledger").filter(
+                    (org.apache.spark.api.java.function.FilterFunction<org.apache.spark.sql.catalog.Table>)
+                            t -> t.name().startsWith("lakehouse_test_")).count());
+        } finally {
+            spark().listenerManager().unregister(commands);
+            spark().sql("DROP VIEW IF EXISTS value_ledger." + SPEC.name());
+            spark().sql("DROP VIEW IF EXISTS value_ledger." + other.name());
+            spark().sql("DROP TABLE IF EXISTS value_ledger." + history.name());
+        }
     }
 
     @Test
