@@ -303,9 +303,9 @@ public final class Lakehouse {
 
     /**
      * Creates the schema if it is missing, once per lakehouse: a run registers and publishes about 50
-     * names in three schemas, and each CREATE SCHEMA is a command with its metastore round trips
-     * (54 of them, 3.0 s of a scale-1 run, docs/benchmark.md stop 19). A concurrent writer of the same
-     * schema waits until it exists.
+     * names in three schemas, and asking before each name was 54 commands where 3 do (docs/benchmark.md
+     * stop 19; the first one, which starts the metastore, is most of their time). A concurrent writer of
+     * the same schema waits until it exists.
      */
     private void ensureSchema(String schema) {
         schemas.computeIfAbsent(schema, s -> {
