@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.Path;
 import java.util.List;
 import java.util.Optional;
@@ -45,9 +46,9 @@ public final class Lakehouse {
     private final SparkSession spark;
     private final AppConfig cfg;
     private final String root;
-    private final Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
     /** Schemas known to exist: the metastore is asked once per schema and lakehouse, not per table and view. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> schemas = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Boolean> schemas = new ConcurrentHashMap<>();
 
     public Lakehouse(SparkSession spark, AppConfig cfg) {
         this.spark = spark;

@@ -2,6 +2,7 @@ package dev.valueledger.publish;
 
 import dev.valueledger.SparkTestBase;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.util.QueryExecutionListener;
@@ -132,9 +133,9 @@ class LakehouseTest extends SparkTestBase {
     }
 
     /** The statistics the table's files were committed with, as Delta wrote them in its log. */
-    private java.util.List<String> fileStatistics(Lakehouse lh, TableSpec spec) {
+    private List<String> fileStatistics(Lakehouse lh, TableSpec spec) {
         return spark().read().json(lh.path(spec) + "/_delta_log/*.json").filter("add is not null")
-                .select("add.stats").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                .select("add.stats").as(Encoders.STRING()).collectAsList();
     }
 
     @Test
@@ -148,7 +149,7 @@ class LakehouseTest extends SparkTestBase {
         lh.overwrite(bronze, rows, "run-1");
         lh.overwrite(bronze, rows, "run-2");
         lh.overwrite(silver, rows, "run-1");
-        java.util.List<String> bronzeStats = fileStatistics(lh, bronze);
+        List<String> bronzeStats = fileStatistics(lh, bronze);
         assertFalse(bronzeStats.isEmpty());
         assertTrue(bronzeStats.stream().allMatch(st -> st.matches("\\{\"numRecords\":[0-9]+}")), bronzeStats.toString());
         String silverStats = fileStatistics(lh, silver).get(0);
