@@ -17,6 +17,9 @@ public final class SparkSessions {
     /** Whether Spark compresses the columns of cached Datasets (its default: true). */
     static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
 
+    /** How many pieces of generated code Spark keeps compiled, per JVM (its default: 100). */
+    static final String CODEGEN_CACHE_ENTRIES = "spark.sql.codegen.cache.maxEntries";
+
     private SparkSessions() { }
 
     /** The session settings every Value Ledger session needs, whatever its catalog. */
@@ -52,6 +55,12 @@ public final class SparkSessions {
                 // made Spark try a dictionary on every batch of the raw record text, unique per
                 // record: 8% of the tasks' CPU samples at scale 1 (docs/benchmark.md, stop 16).
                 .setIfMissing(CACHE_COMPRESSED, "false")
+                // A scale-1 run generates about 2,060 distinct pieces of code. With Spark's 100
+                // entries, about 500 of them were met again after the cache had let them go, and were
+                // compiled anew (2,567 compilations against 2,062), each also warmed up again by the
+                // JIT. This many entries hold a whole run's, for 20 to 60 MB more resident memory
+                // (docs/benchmark.md, stop 20). A static setting: it counts only when the session is created.
+                .setIfMissing(CODEGEN_CACHE_ENTRIES, "4096")
                 // Spark keeps every SQL execution's plan graph for the UI (1000 by default); a run makes
                 // hundreds with large plans, which then crowd the driver heap of a long run.
                 .setIfMissing("spark.sql.ui.retainedExecutions", "100")

@@ -1,6 +1,7 @@
 package dev.valueledger.pipeline;
 
 import dev.valueledger.SparkTestBase;
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.CacheManager;
@@ -8,6 +9,7 @@ import org.apache.spark.sql.execution.CachedData;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +35,22 @@ class SparkSessionsTest extends SparkTestBase {
         } finally {
             cached.unpersist(true);
         }
+    }
+
+    @Test
+    void generatedCodeStaysCompiledWhenMoreThanSparksHundredOtherPiecesCameBetween() {
+        assertEquals("4096", spark().conf().get(SparkSessions.CODEGEN_CACHE_ENTRIES));
+        String shape = "id * 7919 + 104729 AS v";
+        spark().range(8).selectExpr(shape).collectAsList();
+        // Each multiplier is a literal in the generated code, so each query is new code to compile.
+        for (int i = 0; i < 150; i++) {
+            spark().range(4).selectExpr("id * " + (7000 + i) + " + 3 AS v").collectAsList();
+        }
+        long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+        List<Row> again = spark().range(8).selectExpr(shape).collectAsList();
+        assertEquals(List.of(104729L, 112648L), List.of(again.get(0).getLong(0), again.get(1).getLong(0)));
+        assertEquals(compiled, CodegenMetrics.METRIC_COMPILATION_TIME().getCount(),
+                "the first query's code is still compiled after 150 other pieces (Spark's own cache holds 100)");
     }
 
     @Test
