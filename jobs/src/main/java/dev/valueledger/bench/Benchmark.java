@@ -65,9 +65,13 @@ public final class Benchmark {
                              long rowsOut, long shuffleBytes, double cpuSeconds, double jitSeconds, long generatedClasses,
                              List<StageFigures> stages) { }
 
-    /** The machine and Spark setup the figures were measured on. */
+    /**
+     * The machine and Spark setup the figures were measured on. {@code jvmOptions}: the JVM's
+     * {@code -X} and {@code -XX} options (heap, JIT, garbage collector), which move the figures as
+     * much as the code does; system properties are left out, as they may carry keys.
+     */
     public record Machine(int cores, long memoryBytes, long maxHeapBytes, String java, String spark, String master,
-                          String shufflePartitions) { }
+                          String shufflePartitions, String jvmOptions) { }
 
     /** Everything a bench wrote: medians, each run, and where the JSON and CSV are. */
     public record Summary(double scale, int runs, String measuredAt, Machine machine, RunFigures median,
@@ -184,7 +188,12 @@ public final class Benchmark {
         long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
         return new Machine(Runtime.getRuntime().availableProcessors(), memory, Runtime.getRuntime().maxMemory(),
                 System.getProperty("java.version"), spark.version(), spark.sparkContext().master(),
-                spark.conf().get("spark.sql.shuffle.partitions"));
+                spark.conf().get("spark.sql.shuffle.partitions"), jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    }
+
+    /** The {@code -X} and {@code -XX} options among a JVM's arguments, space-separated. */
+    static String jvmOptions(List<String> arguments) {
+        return arguments.stream().filter(a -> a.startsWith("-X")).collect(Collectors.joining(" "));
     }
 
     /** The scale as written in file names: 1, 4, 0.01 (no trailing zeros). */
@@ -192,7 +201,7 @@ public final class Benchmark {
         return BigDecimal.valueOf(scale).stripTrailingZeros().toPlainString();
     }
 
-    static final String CSV_HEADER = "measured_at,scale,run_id,cores,memory_bytes,max_heap_bytes,master,shuffle_partitions,"
+    static final String CSV_HEADER = "measured_at,scale,run_id,cores,memory_bytes,max_heap_bytes,jvm_options,master,shuffle_partitions,"
             + "wall_seconds,peak_heap_bytes,input_records,rows_in,rows_out,shuffle_bytes,cpu_seconds,jit_seconds,generated_classes,"
             + "stage_seconds";
 
@@ -213,7 +222,7 @@ public final class Benchmark {
                         .collect(Collectors.joining(";"));
                 lines.append(String.join(",", s.measuredAt(), scaleLabel(s.scale()), r.runId(),
                         Integer.toString(m.cores()), Long.toString(m.memoryBytes()), Long.toString(m.maxHeapBytes()),
-                        csv(m.master()), m.shufflePartitions(), String.format(Locale.ROOT, "%.3f", r.wallSeconds()),
+                        csv(m.jvmOptions()), csv(m.master()), m.shufflePartitions(), String.format(Locale.ROOT, "%.3f", r.wallSeconds()),
                         Long.toString(r.peakHeapBytes()), Long.toString(r.inputRecords()), Long.toString(r.rowsIn()),
                         Long.toString(r.rowsOut()), Long.toString(r.shuffleBytes()),
                         String.format(Locale.ROOT, "%.3f", r.cpuSeconds()), String.format(Locale.ROOT, "%.3f", r.jitSeconds()),
@@ -253,8 +262,9 @@ public final class Benchmark {
         StringBuilder b = new StringBuilder();
         RunFigures m = s.median();
         b.append(String.format(Locale.ROOT, "scale %s, %d run(s), median %.1f s end to end, peak heap %,d MiB, %,d input records"
-                        + " (%d cores, %,d MiB memory, %s)%n", scaleLabel(s.scale()), s.runs(), m.wallSeconds(),
-                m.peakHeapBytes() >> 20, m.inputRecords(), s.machine().cores(), s.machine().memoryBytes() >> 20, s.machine().master()));
+                        + " (%d cores, %,d MiB memory, %s; JVM options: %s)%n", scaleLabel(s.scale()), s.runs(), m.wallSeconds(),
+                m.peakHeapBytes() >> 20, m.inputRecords(), s.machine().cores(), s.machine().memoryBytes() >> 20, s.machine().master(),
+                s.machine().jvmOptions().isEmpty() ? "none" : s.machine().jvmOptions()));
         b.append(String.format(Locale.ROOT, "  JVM CPU %.1f s, of which the JIT compiler %.1f s; %,d classes generated and compiled by Spark%n",
                 m.cpuSeconds(), m.jitSeconds(), m.generatedClasses()));
         b.append(String.format(Locale.ROOT, "  %-10s %9s %13s %13s %12s %12s %6s%n", "stage", "wall s", "rows in", "rows out", "rows/s",

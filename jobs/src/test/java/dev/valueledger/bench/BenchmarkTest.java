@@ -41,6 +41,10 @@ class BenchmarkTest extends SparkTestBase {
         assertTrue(m.path("jit_seconds").asDouble() < m.path("cpu_seconds").asDouble(), m.toString());
         assertTrue(j.path("machine").path("cores").asInt() > 0);
         assertTrue(j.path("machine").path("memory_bytes").asLong() > 0);
+        // The test JVM runs with a heap option (surefire's argLine), and the figures say so.
+        assertEquals(Benchmark.jvmOptions(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                j.path("machine").path("jvm_options").asText());
+        assertTrue(j.path("machine").path("jvm_options").asText().contains("-Xmx"), j.path("machine").toString());
 
         List<String> stages = new ArrayList<>();
         m.path("stages").forEach(st -> stages.add(st.path("stage").asText()));
@@ -78,6 +82,7 @@ class BenchmarkTest extends SparkTestBase {
             assertTrue(Double.parseDouble(row.get(f)) > 0, f + " = " + row.get(f));
         }
         assertEquals(s.perRun().get(0).runId(), row.get("run_id"));
+        assertEquals(j.path("machine").path("jvm_options").asText(), row.get("jvm_options"));
         try (java.util.stream.Stream<Path> kept = Files.list(tmp)) {
             List<Path> older = kept.filter(p -> p.getFileName().toString().startsWith("bench-results-before-")).toList();
             assertEquals(1, older.size(), "the earlier results file is kept aside");
@@ -85,6 +90,13 @@ class BenchmarkTest extends SparkTestBase {
         }
         assertFalse(Files.exists(tmp.resolve("work/lake-1")), "the run's lakehouse is removed after measuring");
         assertTrue(Files.isRegularFile(tmp.resolve("input-scale-0.01/_truth.json")), "the company is cached");
+    }
+
+    @Test
+    void theJvmOptionsRecordedAreHeapJitAndCollectorOptionsNotSystemProperties() {
+        assertEquals("-Xmx4g -XX:FreqInlineSize=100", Benchmark.jvmOptions(List.of("-Xmx4g", "-Dvalueledger.privacy.key=k1",
+                "-XX:FreqInlineSize=100", "--add-opens=java.base/java.lang=ALL-UNNAMED")));
+        assertEquals("", Benchmark.jvmOptions(List.of()));
     }
 
     @Test
