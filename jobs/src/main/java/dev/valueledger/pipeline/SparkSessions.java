@@ -58,7 +58,7 @@ public final class SparkSessions {
                 // A scale-1 run generates about 2,060 distinct pieces of code. With Spark's 100
                 // entries, about 500 of them were met again after the cache had let them go, and were
                 // compiled anew (2,567 compilations against 2,062), each also warmed up again by the
-                // JIT. This many entries hold a whole run's, for 20 to 60 MB more resident memory
+                // JIT. This many entries hold a whole run's, for 17 to 61 MiB more resident memory
                 // (docs/benchmark.md, stop 20). A static setting: it counts only when the session is created.
                 .setIfMissing(CODEGEN_CACHE_ENTRIES, "4096")
                 // Spark keeps every SQL execution's plan graph for the UI (1000 by default); a run makes
