@@ -10,7 +10,9 @@ import dev.valueledger.generate.CompanyGenerator;
 import dev.valueledger.generate.GeneratorOptions;
 import dev.valueledger.pipeline.Pipeline;
 import dev.valueledger.pipeline.Progress;
+import dev.valueledger.pipeline.RunLock;
 import dev.valueledger.pipeline.SparkSessions;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
@@ -85,9 +87,30 @@ public final class Benchmark {
 
     public static Summary run(AppConfig cfg, Options o, PrintStream err) {
         Path out = o.out().toAbsolutePath();
+        Path work = out.resolve("work");
+        try (RunLock ignored = lock(work, err)) {
+            return run(cfg, o, out, work, err);
+        }
+    }
+
+    /**
+     * Takes the bench folder for this bench, or fails naming the one that holds it: a second bench
+     * on the same folder would clear the first one's lakehouse in the middle of its run (stop 20
+     * lost a run that way). A bench that died leaves a lock the next one takes over.
+     */
+    private static RunLock lock(Path work, PrintStream err) {
+        try {
+            return RunLock.acquire(new Configuration(), work.toString(), "bench-" + ProcessHandle.current().pid(), Instant.now(),
+                    new Progress(err));
+        } catch (UserError busy) {
+            throw new UserError("another bench is using " + work.getParent() + ": " + busy.getMessage()
+                    + "; or give this one another --out");
+        }
+    }
+
+    private static Summary run(AppConfig cfg, Options o, Path out, Path work, PrintStream err) {
         Path input = o.inputDir().toAbsolutePath();
         ensureCompany(input, o.company(), new Progress(err));
-        Path work = out.resolve("work");
         // One catalog for every run: the session's metastore is fixed when the session starts.
         AppConfig base = cfg.with(Map.of("valueledger.catalog.metastore-dir", work.resolve("_catalog").toString()));
         SparkSession spark = SparkSessions.getOrCreate(base.with(Map.of("valueledger.lake.root", work.resolve("lake-1").toString())));

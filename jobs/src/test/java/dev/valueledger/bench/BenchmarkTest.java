@@ -3,7 +3,10 @@ package dev.valueledger.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.valueledger.SparkTestBase;
+import dev.valueledger.UserError;
 import dev.valueledger.generate.GeneratorOptions;
+import dev.valueledger.pipeline.Progress;
+import dev.valueledger.pipeline.RunLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +18,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchmarkTest extends SparkTestBase {
@@ -90,6 +94,18 @@ class BenchmarkTest extends SparkTestBase {
         }
         assertFalse(Files.exists(tmp.resolve("work/lake-1")), "the run's lakehouse is removed after measuring");
         assertTrue(Files.isRegularFile(tmp.resolve("input-scale-0.01/_truth.json")), "the company is cached");
+    }
+
+    @Test
+    void aSecondBenchOnTheSameFolderStopsBeforeTouchingIt() {
+        Benchmark.Options o = new Benchmark.Options(new GeneratorOptions(0.01, 42, 0.01), 1, tmp);
+        try (RunLock first = RunLock.acquire(new org.apache.hadoop.conf.Configuration(), tmp.resolve("work").toString(),
+                "bench-first", java.time.Instant.now(), new Progress(System.err))) {
+            UserError e = assertThrows(UserError.class, () -> Benchmark.run(TEST_CONFIG, o, System.err));
+            assertTrue(e.getMessage().startsWith("another bench is using " + tmp.toAbsolutePath() + ": run bench-first"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("give this one another --out"), e.getMessage());
+            assertFalse(Files.exists(o.inputDir()), "no company generated");
+        }
     }
 
     @Test
