@@ -7,11 +7,14 @@ import dev.valueledger.UserError;
 import dev.valueledger.generate.GeneratorOptions;
 import dev.valueledger.pipeline.Progress;
 import dev.valueledger.pipeline.RunLock;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +49,7 @@ class BenchmarkTest extends SparkTestBase {
         assertTrue(j.path("machine").path("cores").asInt() > 0);
         assertTrue(j.path("machine").path("memory_bytes").asLong() > 0);
         // The test JVM runs with a heap option (surefire's argLine), and the figures say so.
-        assertEquals(Benchmark.jvmOptions(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
+        assertEquals(Benchmark.jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()),
                 j.path("machine").path("jvm_options").asText());
         assertTrue(j.path("machine").path("jvm_options").asText().contains("-Xmx"), j.path("machine").toString());
 
@@ -99,8 +102,8 @@ class BenchmarkTest extends SparkTestBase {
     @Test
     void aSecondBenchOnTheSameFolderStopsBeforeTouchingIt() {
         Benchmark.Options o = new Benchmark.Options(new GeneratorOptions(0.01, 42, 0.01), 1, tmp);
-        try (RunLock first = RunLock.acquire(new org.apache.hadoop.conf.Configuration(), tmp.resolve("work").toString(),
-                "bench-first", java.time.Instant.now(), new Progress(System.err))) {
+        try (RunLock first = RunLock.acquire(new Configuration(), tmp.resolve("work").toString(),
+                "bench-first", Instant.now(), new Progress(System.err))) {
             UserError e = assertThrows(UserError.class, () -> Benchmark.run(TEST_CONFIG, o, System.err));
             assertTrue(e.getMessage().startsWith("another bench is using " + tmp.toAbsolutePath() + ": run bench-first"), e.getMessage());
             assertTrue(e.getMessage().endsWith("give this one another --out"), e.getMessage());
