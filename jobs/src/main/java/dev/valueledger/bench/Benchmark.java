@@ -88,8 +88,9 @@ public final class Benchmark {
     public static Summary run(AppConfig cfg, Options o, PrintStream err) {
         Path out = o.out().toAbsolutePath();
         Path work = out.resolve("work");
-        try (RunLock ignored = lock(work, err)) {
-            return run(cfg, o, out, work, err);
+        Progress progress = new Progress(err);
+        try (RunLock ignored = lock(work, progress)) {
+            return run(cfg, o, out, work, progress, err);
         }
     }
 
@@ -98,19 +99,19 @@ public final class Benchmark {
      * on the same folder would clear the first one's lakehouse in the middle of its run (stop 20
      * lost a run that way). A bench that died leaves a lock the next one takes over.
      */
-    private static RunLock lock(Path work, PrintStream err) {
+    private static RunLock lock(Path work, Progress progress) {
         try {
             return RunLock.acquire(new Configuration(), work.toString(), "bench-" + ProcessHandle.current().pid(), Instant.now(),
-                    new Progress(err));
+                    progress);
         } catch (UserError busy) {
             throw new UserError("another bench is using " + work.getParent() + ": " + busy.getMessage()
                     + "; or give this one another --out");
         }
     }
 
-    private static Summary run(AppConfig cfg, Options o, Path out, Path work, PrintStream err) {
+    private static Summary run(AppConfig cfg, Options o, Path out, Path work, Progress progress, PrintStream err) {
         Path input = o.inputDir().toAbsolutePath();
-        ensureCompany(input, o.company(), new Progress(err));
+        ensureCompany(input, o.company(), progress);
         // One catalog for every run: the session's metastore is fixed when the session starts.
         AppConfig base = cfg.with(Map.of("valueledger.catalog.metastore-dir", work.resolve("_catalog").toString()));
         SparkSession spark = SparkSessions.getOrCreate(base.with(Map.of("valueledger.lake.root", work.resolve("lake-1").toString())));
